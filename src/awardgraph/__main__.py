@@ -1,0 +1,5 @@
+"""Allows ``python -m awardgraph``."""
+
+from awardgraph.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""The store directory: finished builds side by side, and a ``current`` symlink switched atomically.
+
+Layout of ``--store DIR``::
+
+    DIR/builds/20261127T051500Z-4242/      one finished build: oxigraph/, dumps/, dataset.ttl, manifest.json
+    DIR/builds/20261127T060000Z-4343.partial/   a build in progress (or killed): never served, removed later
+    DIR/current -> builds/20261127T051500Z-4242   what ``serve`` and ``query`` read
+    DIR/.lock                              held by the one build that may run at a time
+
+A build writes only inside its ``.partial`` folder, renames it when complete, then replaces ``current`` with
+``rename(2)``, which is atomic: a reader sees the old build or the new one, never a mix. A build killed at any
+moment leaves ``current`` pointing at the last good build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+PARTIAL = ".partial"
+
+
+class StoreDirError(Exception):
+    """The store directory is unusable, busy, or holds no build yet; the message says which."""
+
+
+def current_build(root: Path) -> Path | None:
+    """The folder of the build being served, or ``None`` before the first successful build."""
+    link = root / "current"
+    if not link.is_symlink():
+        return None
+    target = (root / os.readlink(link)).resolve()
+    return target if target.is_dir() else None
+
+
+def require_current_build(root: Path) -> Path:
+    build = current_build(root)
+    if build is None:
+        raise StoreDirError(f"{root} holds no finished build yet; run 'awardgraph build --store {root}' first")
+    return build
+
+
+@contextlib.contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """Hold the store's build lock; a second concurrent build fails at once instead of racing."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreDirError(f"another build is running on {root}; wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def new_partial(root: Path) -> Path:
+    """A fresh, empty folder for a build in progress, after clearing what killed builds left behind."""
+    builds = root / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    for leftover in builds.glob(f"*{PARTIAL}"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    partial = builds / f"{stamp}-{os.getpid()}{PARTIAL}"
+    partial.mkdir()
+    return partial
+
+
+def finish(root: Path, partial: Path, *, keep: int = 3) -> Path:
+    """Seal ``partial`` as a finished build and make it current atomically; prune builds beyond ``keep``."""
+    _fsync_tree(partial)
+    final = partial.with_name(partial.name.removesuffix(PARTIAL))
+    partial.rename(final)
+    _fsync_dir(final.parent)
+    link, tmp = root / "current", root / f".current-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    tmp.symlink_to(Path("builds") / final.name)
+    tmp.replace(link)
+    _fsync_dir(root)
+    _prune(root / "builds", keep=keep, current=final)
+    return final
+
+
+def _prune(builds: Path, *, keep: int, current: Path) -> None:
+    # Earlier builds stay a while: a server that has one open keeps reading it until it notices the switch.
+    finished = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(PARTIAL)), reverse=True)
+    for old in finished[keep:]:
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        _fsync_dir(path)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

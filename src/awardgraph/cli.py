@@ -1,0 +1,172 @@
+"""The ``awardgraph`` command: thin wrappers that read settings, call one function and report.
+
+Exit codes: 0 success; 1 the data does not conform (a report was printed); 2 bad input (a file that does not
+parse, a bad setting, a query that is not SPARQL, a store with no build, an unreachable endpoint).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from awardgraph import __version__, builds
+from awardgraph.config import ConfigError, Settings
+from awardgraph.graph.load import LoadError
+
+EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
+
+
+def _settings_flags(parser: argparse.ArgumentParser, *names: str) -> None:
+    helps = {
+        "data": ("--data", "RDF file or folder to build from; repeatable (env AWARDGRAPH_DATA, ':'-separated). "
+                 "Default: the project's ontology/ and data/"),
+        "shapes": ("--shapes", "SHACL file or folder; repeatable (env AWARDGRAPH_SHAPES). Default: shapes/"),
+        "store": ("--store", "store directory holding the builds (env AWARDGRAPH_STORE, default var/store)"),
+        "base_iri": ("--base-iri", "base IRI of every identifier (env AWARDGRAPH_BASE_IRI, "
+                     "default https://w3id.org/awardgraph/)"),
+        "host": ("--host", "address to listen on (env AWARDGRAPH_HOST, default 127.0.0.1)"),
+        "port": ("--port", "port to listen on (env AWARDGRAPH_PORT, default 8080)"),
+        "workers": ("--workers", "server worker processes (env AWARDGRAPH_WORKERS, default 2)"),
+        "endpoint": ("--endpoint", "a SPARQL 1.1 query endpoint URL to use instead of the store "
+                     "(env AWARDGRAPH_ENDPOINT)"),
+    }
+    for name in names:
+        flag, text = helps[name]
+        if name in ("data", "shapes"):
+            parser.add_argument(flag, dest=name, action="append", type=Path, metavar="PATH", help=text)
+        elif name in ("port", "workers"):
+            parser.add_argument(flag, dest=name, type=int, help=text)
+        elif name == "store":
+            parser.add_argument(flag, dest=name, type=Path, metavar="DIR", help=text)
+        else:
+            parser.add_argument(flag, dest=name, help=text)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="awardgraph", description="Build, validate, query and serve the graph.")
+    parser.add_argument("--version", action="version", version=f"awardgraph {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("validate", help="check the data against the shapes; write nothing")
+    _settings_flags(p, "data", "shapes", "base_iri")
+
+    p = commands.add_parser("build", help="validate, then build a new store, dumps and description atomically")
+    _settings_flags(p, "data", "shapes", "store", "base_iri")
+    p.add_argument("--quiet", action="store_true", help="print only errors")
+
+    p = commands.add_parser("serve", help="serve the last good build over HTTP (SPARQL, linked data, dumps)")
+    _settings_flags(p, "store", "host", "port", "workers", "base_iri", "endpoint")
+    p.add_argument("--build-if-missing", action="store_true", help="build first if the store has no build yet")
+
+    p = commands.add_parser("query", help="run a SPARQL query against the store or an endpoint")
+    p.add_argument("sparql", metavar="SPARQL_OR_FILE", help="a query, or the path of a .rq file, or - for stdin")
+    _settings_flags(p, "store", "endpoint", "base_iri")
+    p.add_argument("--format", choices=["table", "json", "csv", "tsv", "turtle"], default="table",
+                   help="output format (default table; CONSTRUCT/DESCRIBE print Turtle unless json)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        overrides = {k: v for k, v in vars(args).items() if k in {f for f in Settings.__dataclass_fields__}}
+        if overrides.get("data"):
+            overrides["data"] = tuple(overrides["data"])
+        if overrides.get("shapes"):
+            overrides["shapes"] = tuple(overrides["shapes"])
+        settings = Settings.from_env(**overrides)
+        handler = {"validate": _validate, "build": _build, "serve": _serve, "query": _query}[args.command]
+        return handler(settings, args)
+    except (ConfigError, LoadError, builds.StoreDirError) as exc:
+        print(f"awardgraph: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _progress(quiet: bool = False) -> Callable[[str], None]:
+    started = time.perf_counter()
+
+    def say(message: str) -> None:
+        if not quiet:
+            print(f"[{time.perf_counter() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def _report_failure(exc: Exception, settings: Settings) -> int:
+    from awardgraph.graph.build import ValidationFailed
+    from awardgraph.graph.report import render
+
+    assert isinstance(exc, ValidationFailed)
+    print("awardgraph: the data does not conform; nothing was written.", file=sys.stderr)
+    print(render(exc.validation.findings, exc.loaded, settings.base_iri), file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _validate(settings: Settings, args: argparse.Namespace) -> int:
+    from awardgraph.graph.build import ValidationFailed, check
+    from awardgraph.graph.report import render
+
+    try:
+        loaded, validation = check(settings, _progress())
+    except ValidationFailed as exc:
+        return _report_failure(exc, settings)
+    print(render(validation.findings, loaded, settings.base_iri))
+    print("The data conforms.")
+    return EXIT_OK
+
+
+def _build(settings: Settings, args: argparse.Namespace) -> int:
+    from awardgraph.graph.build import ValidationFailed, build
+
+    try:
+        result = build(settings, _progress(args.quiet))
+    except ValidationFailed as exc:
+        return _report_failure(exc, settings)
+    if not args.quiet:
+        print(f"Built {result.build_id}: {result.stats.triples} triples in {result.stats.graphs} graphs, "
+              f"{result.stats.entities} entities, in {result.seconds:.1f} s -> {result.path}")
+    return EXIT_OK
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from awardgraph.web.server import serve
+
+    if settings.endpoint is None and builds.current_build(settings.store) is None:
+        if not args.build_if_missing:
+            builds.require_current_build(settings.store)
+        code = _build(settings, argparse.Namespace(quiet=False))
+        if code != EXIT_OK:
+            return code
+    serve(settings)
+    return EXIT_OK
+
+
+def _query(settings: Settings, args: argparse.Namespace) -> int:
+    from awardgraph.query_runner import QueryFailed, run_query
+
+    text = _query_text(args.sparql)
+    try:
+        output = run_query(settings, text, args.format)
+    except QueryFailed as exc:
+        print(f"awardgraph: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    sys.stdout.write(output if output.endswith("\n") else output + "\n")
+    return EXIT_OK
+
+
+def _query_text(arg: str) -> str:
+    if arg == "-":
+        return sys.stdin.read()
+    candidate = Path(arg)
+    if len(arg) < 4096 and "\n" not in arg and candidate.suffix in (".rq", ".sparql"):
+        try:
+            return candidate.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise LoadError(candidate, f"cannot read the query: {exc.strerror}") from None
+    return arg
+

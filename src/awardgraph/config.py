@@ -1,0 +1,87 @@
+"""Settings: one frozen object, read from ``AWARDGRAPH_*`` variables and overridden by CLI flags.
+
+Nothing reads the environment at import time; the CLI calls :meth:`Settings.from_env` once and passes the result
+down, so tests build settings explicitly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from awardgraph.resources import default_data_paths, default_shapes_paths
+
+DEFAULT_BASE_IRI = "https://w3id.org/awardgraph/"
+
+
+class ConfigError(ValueError):
+    """A setting has a value awardgraph cannot work with; the message names the setting."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything awardgraph can be configured with. Each field has an ``AWARDGRAPH_<NAME>`` variable."""
+
+    base_iri: str = DEFAULT_BASE_IRI
+    store: Path = Path("var/store")
+    data: tuple[Path, ...] = ()
+    shapes: tuple[Path, ...] = ()
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 2
+    endpoint: str | None = None
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.base_iri)
+        if parts.scheme not in ("http", "https") or not parts.netloc or not self.base_iri.endswith("/"):
+            raise ConfigError(
+                f"AWARDGRAPH_BASE_IRI must be an absolute http(s) IRI ending in '/', got {self.base_iri!r}"
+            )
+        if parts.query or parts.fragment:
+            raise ConfigError(f"AWARDGRAPH_BASE_IRI must not have a query or fragment, got {self.base_iri!r}")
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"AWARDGRAPH_PORT must be between 1 and 65535, got {self.port}")
+        if self.workers < 1:
+            raise ConfigError(f"AWARDGRAPH_WORKERS must be at least 1, got {self.workers}")
+
+    @property
+    def data_paths(self) -> tuple[Path, ...]:
+        """The RDF inputs of a build: the given paths, or the project's own ontology and data."""
+        return self.data or default_data_paths()
+
+    @property
+    def shapes_paths(self) -> tuple[Path, ...]:
+        """The SHACL inputs of a build: the given paths, or the project's own shapes."""
+        return self.shapes or default_shapes_paths()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``AWARDGRAPH_*`` variables, then ``overrides`` (CLI flags; ``None`` means not given)."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for field in dataclasses.fields(cls):
+            raw = env.get(f"AWARDGRAPH_{field.name.upper()}")
+            if raw is not None and raw != "":
+                values[field.name] = _convert(field.name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None and v != ()})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def replace(self, **changes: object) -> Settings:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _convert(name: str, raw: str) -> object:
+    if name in ("port", "workers"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"AWARDGRAPH_{name.upper()} must be a whole number, got {raw!r}") from None
+    if name == "store":
+        return Path(raw)
+    if name in ("data", "shapes"):
+        return tuple(Path(p) for p in raw.split(os.pathsep) if p)
+    return raw

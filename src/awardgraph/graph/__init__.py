@@ -1,0 +1,1 @@
+"""The data path: load curated RDF, check and validate it, build a store with dumps and a description."""

@@ -1,0 +1,207 @@
+"""The dataset description: DCAT-AP 3 (catalog, dataset, distributions, data service) and VoID statistics.
+
+Counts come from the built store itself, so the description cannot disagree with what is served. ``void:triples``
+counts the data graphs (every triple of the dumps), not the description's own triples.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+
+from awardgraph.graph.dumps import WrittenDump
+from awardgraph.namespaces import ADMS, SPDX, prefixes
+
+EU = "http://publications.europa.eu/resource/authority/"
+IANA = "http://www.iana.org/assignments/media-types/"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+LICENSE = URIRef("http://creativecommons.org/licenses/by/4.0/")
+DCAT_VERSION = URIRef(f"{DCAT}version")  # DCAT 3; rdflib's DCAT namespace predates it
+
+
+@dataclasses.dataclass(frozen=True)
+class Stats:
+    """VoID figures of the data graphs."""
+
+    triples: int
+    graphs: int
+    entities: int
+    distinct_subjects: int
+    distinct_objects: int
+    classes: dict[str, int]
+    properties: dict[str, int]
+    example: str | None
+
+
+def compute_stats(store: ox.Store, base_iri: str, *, exclude: set[str]) -> Stats:
+    """Count what the store holds, leaving out the graphs in ``exclude`` (the description itself)."""
+    skip = " ".join(f"<{g}>" for g in sorted(exclude)) or "<urn:x-none>"
+    scope = f"GRAPH ?g {{ %s }} FILTER(?g NOT IN ({skip}))"
+
+    def one(select: str, pattern: str) -> int:
+        rows = list(store.query(f"SELECT ({select} AS ?n) WHERE {{ {scope % pattern} }}"))  # type: ignore[arg-type]
+        return int(rows[0]["n"].value)
+
+    def grouped(var: str, pattern: str, count: str) -> dict[str, int]:
+        query = f"SELECT ?{var} ({count} AS ?n) WHERE {{ {scope % pattern} }} GROUP BY ?{var}"
+        return {str(r[var].value): int(r["n"].value) for r in store.query(query)}  # type: ignore[union-attr]
+
+    id_space = f"{base_iri}id/"
+    return Stats(
+        triples=one("COUNT(*)", "?s ?p ?o"),
+        graphs=one("COUNT(DISTINCT ?g)", "?s ?p ?o"),
+        entities=one(
+            "COUNT(DISTINCT ?s)", f'?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{id_space}"))'
+        ),
+        distinct_subjects=one("COUNT(DISTINCT ?s)", "?s ?p ?o"),
+        distinct_objects=one("COUNT(DISTINCT ?o)", "?s ?p ?o"),
+        classes=grouped("c", "?s a ?c", "COUNT(DISTINCT ?s)"),
+        properties=grouped("p", "?s ?p ?o", "COUNT(*)"),
+        example=_example(store, id_space),
+    )
+
+
+def _example(store: ox.Store, id_space: str) -> str | None:
+    """A typical resource for ``void:exampleResource``: the first distinction, else the first thing."""
+    query = (
+        f'SELECT ?s WHERE {{ GRAPH ?g {{ ?s a ?c }} FILTER(STRSTARTS(STR(?s), "{id_space}")) '
+        f'BIND(STRENDS(STR(?c), "#Distinction") AS ?d) }} ORDER BY DESC(?d) STR(?s) LIMIT 1'
+    )
+    rows = list(store.query(query))  # type: ignore[arg-type]
+    return str(rows[0]["s"].value) if rows else None
+
+
+def describe(
+    base_iri: str, stats: Stats, dumps: list[WrittenDump], *, build_id: str, version: str, built: dt.datetime
+) -> Graph:
+    """The DCAT-AP + VoID description of one build, as an rdflib graph."""
+    g = Graph()
+    for prefix, namespace in prefixes(base_iri).items():
+        g.bind(prefix, namespace)
+    g.bind("vcard", VCARD)
+    b = base_iri
+    catalog, dataset, service = URIRef(f"{b}catalog"), URIRef(f"{b}dataset"), URIRef(f"{b}sparql")
+    publisher, contact = URIRef(f"{b}id/agent/awardgraph-editors"), URIRef(f"{b}dataset#contact")
+    when = Literal(built.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
+
+    def texts(node: URIRef, prop: URIRef, pl: str, en: str) -> None:
+        g.add((node, prop, Literal(pl, lang="pl")))
+        g.add((node, prop, Literal(en, lang="en")))
+
+    g.add((catalog, RDF.type, DCAT.Catalog))
+    texts(catalog, DCTERMS.title, "Katalog awardgraph", "awardgraph catalogue")
+    texts(catalog, DCTERMS.description, "Katalog danych otwartych awardgraph.",
+          "The open data catalogue of awardgraph.")
+    g.add((catalog, DCTERMS.publisher, publisher))
+    g.add((catalog, DCAT.dataset, dataset))
+    g.add((catalog, DCAT.service, service))
+    g.add((catalog, FOAF.homepage, URIRef(b)))
+    g.add((catalog, DCTERMS.modified, when))
+
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, Literal("awardgraph editors", lang="en")))
+    g.add((publisher, FOAF.name, Literal("Redakcja awardgraph", lang="pl")))
+    g.add((publisher, DCTERMS.type, URIRef(f"{EU}publisher-type/NonProfitOrganisation")))
+    g.add((contact, RDF.type, URIRef(f"{VCARD}Kind")))
+    g.add((contact, URIRef(f"{VCARD}fn"), Literal("awardgraph editors")))
+    g.add((contact, URIRef(f"{VCARD}hasURL"), URIRef(b)))
+
+    for cls in (DCAT.Dataset, VOID.Dataset):
+        g.add((dataset, RDF.type, cls))
+    texts(dataset, DCTERMS.title, "Wyróżnienia Miasta Lublin w konkursie Miasta Otwarte (2014–2015)",
+          "Distinctions of the City of Lublin in the Open Cities competition (2014–2015)")
+    texts(
+        dataset,
+        DCTERMS.description,
+        "Fora ds. Lokalnych Polityk Migracyjnych, ich organizatorzy, wyróżnienia konkursu Miasta Otwarte dla "
+        "Lublina i jego jednostek oraz wyróżnione praktyki, każdy fakt z cytatem ze strony źródłowej lublin.eu.",
+        "The Forums on Local Migration Policies, their organisers, the Open Cities distinctions of Lublin and its "
+        "units and the recognised practices, every fact with its quote from the lublin.eu source page.",
+    )
+    texts(dataset, DCAT.keyword, "polityka migracyjna", "migration policy")
+    texts(dataset, DCAT.keyword, "Miasta Otwarte", "Open Cities")
+    g.add((dataset, DCTERMS.publisher, publisher))
+    g.add((dataset, DCAT.contactPoint, contact))
+    g.add((dataset, DCTERMS.license, LICENSE))
+    g.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
+    g.add((dataset, DCTERMS.accessRights, URIRef(f"{EU}access-right/PUBLIC")))
+    g.add((dataset, DCTERMS.source, URIRef(f"{b}id/source/lublin-eu-miasta-otwarte-2015")))
+    texts(dataset, DCTERMS.rights,
+          "Dane opracowane na podstawie strony „Miasta Otwarte 2015” serwisu lublin.eu (Miasto Lublin).",
+          "Data curated from the page \"Miasta Otwarte 2015\" of the lublin.eu service (City of Lublin).")
+    for theme in ("SOCI", "GOVE"):
+        g.add((dataset, DCAT.theme, URIRef(f"{EU}data-theme/{theme}")))
+    for lang in ("POL", "ENG"):
+        g.add((dataset, DCTERMS.language, URIRef(f"{EU}language/{lang}")))
+    g.add((dataset, DCTERMS.spatial, URIRef("https://sws.geonames.org/765876/")))
+    g.add((dataset, DCTERMS.conformsTo, URIRef(f"{b}ontology")))
+    g.add((dataset, DCTERMS.issued, when))
+    g.add((dataset, DCTERMS.modified, when))
+    g.add((dataset, DCAT_VERSION, Literal(build_id)))
+    g.add((dataset, ADMS.versionNotes, Literal(f"Build {build_id} made by awardgraph {version}.", lang="en")))
+    g.add((dataset, DCAT.landingPage, URIRef(b)))
+
+    g.add((service, RDF.type, DCAT.DataService))
+    texts(service, DCTERMS.title, "Punkt dostępowy SPARQL", "SPARQL endpoint")
+    g.add((service, DCAT.endpointURL, service))
+    g.add((service, DCAT.endpointDescription, service))
+    g.add((service, DCAT.servesDataset, dataset))
+    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((service, DCTERMS.license, LICENSE))
+
+    for written in dumps:
+        dist = URIRef(f"{b}dataset#dump-{written.dump.name.lower()}")
+        url = URIRef(f"{b}dumps/{written.dump.filename}")
+        g.add((dataset, DCAT.distribution, dist))
+        g.add((dataset, VOID.dataDump, url))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        texts(dist, DCTERMS.title, f"Zrzut {written.dump.filename}", f"Dump {written.dump.filename}")
+        g.add((dist, DCAT.accessURL, url))
+        g.add((dist, DCAT.downloadURL, url))
+        g.add((dist, DCAT.mediaType, URIRef(IANA + written.dump.media_type)))
+        g.add((dist, DCTERMS.format, URIRef(f"{EU}file-type/{written.dump.eu_file_type}")))
+        if written.dump.compressed:
+            g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+        g.add((dist, DCAT.byteSize, Literal(written.byte_size, datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCTERMS.license, LICENSE))
+        g.add((dist, DCTERMS.issued, when))
+        checksum = BNode()
+        g.add((dist, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(written.sha256, datatype=XSD.hexBinary)))
+
+    _void_statistics(g, dataset, stats, base_iri)
+    return g
+
+
+def _void_statistics(g: Graph, dataset: URIRef, stats: Stats, base_iri: str) -> None:
+    g.add((dataset, VOID.sparqlEndpoint, URIRef(f"{base_iri}sparql")))
+    g.add((dataset, VOID.uriSpace, Literal(f"{base_iri}id/")))
+    g.add((dataset, VOID.vocabulary, URIRef(f"{base_iri}ontology#")))
+    if stats.example:
+        g.add((dataset, VOID.exampleResource, URIRef(stats.example)))
+    for prop, value in (
+        (VOID.triples, stats.triples),
+        (VOID.entities, stats.entities),
+        (VOID.distinctSubjects, stats.distinct_subjects),
+        (VOID.distinctObjects, stats.distinct_objects),
+        (VOID.classes, len(stats.classes)),
+        (VOID.properties, len(stats.properties)),
+    ):
+        g.add((dataset, prop, Literal(value, datatype=XSD.integer)))
+    g.add((dataset, RDFS.comment, Literal(f"{stats.graphs} named graphs.", lang="en")))
+    for cls, count in sorted(stats.classes.items()):
+        part = BNode()
+        g.add((dataset, VOID.classPartition, part))
+        g.add((part, VOID["class"], URIRef(cls)))
+        g.add((part, VOID.entities, Literal(count, datatype=XSD.integer)))
+    for prop, count in sorted(stats.properties.items()):
+        part = BNode()
+        g.add((dataset, VOID.propertyPartition, part))
+        g.add((part, VOID.property, URIRef(prop)))
+        g.add((part, VOID.triples, Literal(count, datatype=XSD.integer)))
