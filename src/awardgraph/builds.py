@@ -2,9 +2,9 @@
 
 Layout of ``--store DIR``::
 
-    DIR/builds/20261127T051500Z-4242/      one finished build: oxigraph/, dumps/, dataset.ttl, manifest.json
-    DIR/builds/20261127T060000Z-4343.partial/   a build in progress (or killed): never served, removed later
-    DIR/current -> builds/20261127T051500Z-4242   what ``serve`` and ``query`` read
+    DIR/builds/20261127T051500.123456Z-4242/     one finished build: oxigraph/, dumps/, dataset.ttl, manifest.json
+    DIR/builds/20261127T060000.654321Z-4343.partial/  a build in progress (or killed): never served, removed later
+    DIR/current -> builds/20261127T051500.123456Z-4242  what ``serve`` and ``query`` read
     DIR/.lock                              held by the one build that may run at a time
 
 A build writes only inside its ``.partial`` folder, renames it when complete, then replaces ``current`` with
@@ -66,7 +66,8 @@ def new_partial(root: Path) -> Path:
     builds.mkdir(parents=True, exist_ok=True)
     for leftover in builds.glob(f"*{PARTIAL}"):
         shutil.rmtree(leftover, ignore_errors=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    now = time.time()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f".{int(now * 1e6) % 1_000_000:06d}Z"
     partial = builds / f"{stamp}-{os.getpid()}{PARTIAL}"
     partial.mkdir()
     return partial

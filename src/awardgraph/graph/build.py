@@ -78,7 +78,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
     with builds.build_lock(root):
         partial = builds.new_partial(root)
         build_id = partial.name.removesuffix(builds.PARTIAL)
-        nquads = loaded.dataset.serialize(format="nquads", encoding="utf-8")
+        nquads = to_nquads(loaded)
         store = oxigraph.create(partial, nquads)
         quads = len(store)
         if quads != len(loaded.dataset):
@@ -112,6 +112,12 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         final = builds.finish(root, partial)
         progress(f"switched {root / 'current'} -> {final.name}")
     return BuildResult(final, build_id, quads, stats, written, validation, time.perf_counter() - started)
+
+
+def to_nquads(loaded: Loaded) -> bytes:
+    """The loaded quads as N-Quads for Oxigraph's bulk loader (rdflib's own writer uses deprecated API)."""
+    lines = [f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for s, p, o, g in loaded.dataset.quads()]
+    return "".join(lines).encode("utf-8")
 
 
 def read_manifest(build: Path) -> dict[str, object]:

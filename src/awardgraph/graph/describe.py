@@ -11,7 +11,7 @@ import datetime as dt
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from awardgraph.graph.dumps import WrittenDump
 from awardgraph.namespaces import ADMS, SPDX, prefixes
@@ -19,6 +19,30 @@ from awardgraph.namespaces import ADMS, SPDX, prefixes
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
+ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
+SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")  # the IRI DCAT-AP 3's shapes expect
+#: English labels of the controlled-vocabulary codes we use (EU Publications Office authority tables, ADMS)
+CODE_LABELS = {
+    "PUBLIC": "public",
+    "SOCI": "Population and society",
+    "GOVE": "Government and public sector",
+    "POL": "Polish",
+    "ENG": "English",
+    "RDF_TURTLE": "RDF Turtle",
+    "RDF_N_TRIPLES": "RDF N-Triples",
+    "RDF_N_QUADS": "RDF N-Quads",
+    "RDF_TRIG": "RDF TriG",
+    "JSON_LD": "JSON-LD",
+    "RDF_XML": "RDF/XML",
+    "NonProfitOrganisation": "Non-Profit Organisation",
+}
+SCHEME_TITLES = {
+    f"{EU}access-right": "Access right",
+    f"{EU}data-theme": "Data theme",
+    f"{EU}language": "Language",
+    f"{EU}file-type": "File type",
+    "http://purl.org/adms/publishertype/1.0": "Publisher type",
+}
 LICENSE = URIRef("http://creativecommons.org/licenses/by/4.0/")
 DCAT_VERSION = URIRef(f"{DCAT}version")  # DCAT 3; rdflib's DCAT namespace predates it
 
@@ -99,13 +123,14 @@ def describe(
     g.add((catalog, DCTERMS.publisher, publisher))
     g.add((catalog, DCAT.dataset, dataset))
     g.add((catalog, DCAT.service, service))
-    g.add((catalog, FOAF.homepage, URIRef(b)))
+    g.add((catalog, FOAF.homepage, _typed(g, URIRef(b), FOAF.Document)))
+    g.add((catalog, DCAT.themeTaxonomy, _typed(g, URIRef(f"{EU}data-theme"), SKOS.ConceptScheme)))
     g.add((catalog, DCTERMS.modified, when))
 
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, FOAF.name, Literal("awardgraph editors", lang="en")))
     g.add((publisher, FOAF.name, Literal("Redakcja awardgraph", lang="pl")))
-    g.add((publisher, DCTERMS.type, URIRef(f"{EU}publisher-type/NonProfitOrganisation")))
+    g.add((publisher, DCTERMS.type, _code(g, f"{ADMS_PUBLISHER_TYPE}NonProfitOrganisation", ADMS_PUBLISHER_TYPE + "1.0")))
     g.add((contact, RDF.type, URIRef(f"{VCARD}Kind")))
     g.add((contact, URIRef(f"{VCARD}fn"), Literal("awardgraph editors")))
     g.add((contact, URIRef(f"{VCARD}hasURL"), URIRef(b)))
@@ -128,29 +153,29 @@ def describe(
     g.add((dataset, DCAT.contactPoint, contact))
     g.add((dataset, DCTERMS.license, LICENSE))
     g.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
-    g.add((dataset, DCTERMS.accessRights, URIRef(f"{EU}access-right/PUBLIC")))
-    g.add((dataset, DCTERMS.source, URIRef(f"{b}id/source/lublin-eu-miasta-otwarte-2015")))
+    g.add((dataset, DCTERMS.accessRights, _code(g, f"{EU}access-right/PUBLIC", f"{EU}access-right", DCTERMS.RightsStatement)))
+    g.add((dataset, PROV.wasDerivedFrom, URIRef(f"{b}id/source/lublin-eu-miasta-otwarte-2015")))
     texts(dataset, DCTERMS.rights,
           "Dane opracowane na podstawie strony „Miasta Otwarte 2015” serwisu lublin.eu (Miasto Lublin).",
           "Data curated from the page \"Miasta Otwarte 2015\" of the lublin.eu service (City of Lublin).")
     for theme in ("SOCI", "GOVE"):
-        g.add((dataset, DCAT.theme, URIRef(f"{EU}data-theme/{theme}")))
+        g.add((dataset, DCAT.theme, _code(g, f"{EU}data-theme/{theme}", f"{EU}data-theme")))
     for lang in ("POL", "ENG"):
-        g.add((dataset, DCTERMS.language, URIRef(f"{EU}language/{lang}")))
-    g.add((dataset, DCTERMS.spatial, URIRef("https://sws.geonames.org/765876/")))
-    g.add((dataset, DCTERMS.conformsTo, URIRef(f"{b}ontology")))
+        g.add((dataset, DCTERMS.language, _code(g, f"{EU}language/{lang}", f"{EU}language", DCTERMS.LinguisticSystem)))
+    g.add((dataset, DCTERMS.spatial, _typed(g, URIRef("https://sws.geonames.org/765876/"), DCTERMS.Location)))
+    g.add((dataset, DCTERMS.conformsTo, _typed(g, URIRef(f"{b}ontology"), DCTERMS.Standard)))
     g.add((dataset, DCTERMS.issued, when))
     g.add((dataset, DCTERMS.modified, when))
     g.add((dataset, DCAT_VERSION, Literal(build_id)))
     g.add((dataset, ADMS.versionNotes, Literal(f"Build {build_id} made by awardgraph {version}.", lang="en")))
-    g.add((dataset, DCAT.landingPage, URIRef(b)))
+    g.add((dataset, DCAT.landingPage, _typed(g, URIRef(b), FOAF.Document)))
 
     g.add((service, RDF.type, DCAT.DataService))
     texts(service, DCTERMS.title, "Punkt dostępowy SPARQL", "SPARQL endpoint")
     g.add((service, DCAT.endpointURL, service))
     g.add((service, DCAT.endpointDescription, service))
     g.add((service, DCAT.servesDataset, dataset))
-    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((service, DCTERMS.conformsTo, _typed(g, URIRef("https://www.w3.org/TR/sparql11-protocol/"), DCTERMS.Standard)))
     g.add((service, DCTERMS.license, LICENSE))
 
     for written in dumps:
@@ -162,21 +187,41 @@ def describe(
         texts(dist, DCTERMS.title, f"Zrzut {written.dump.filename}", f"Dump {written.dump.filename}")
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.downloadURL, url))
-        g.add((dist, DCAT.mediaType, URIRef(IANA + written.dump.media_type)))
-        g.add((dist, DCTERMS.format, URIRef(f"{EU}file-type/{written.dump.eu_file_type}")))
+        g.add((dist, DCAT.mediaType, _typed(g, URIRef(IANA + written.dump.media_type), DCTERMS.MediaType)))
+        file_type = f"{EU}file-type/{written.dump.eu_file_type}"
+        g.add((dist, DCTERMS.format, _code(g, file_type, f"{EU}file-type", DCTERMS.MediaTypeOrExtent)))
         if written.dump.compressed:
-            g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
-        g.add((dist, DCAT.byteSize, Literal(written.byte_size, datatype=XSD.nonNegativeInteger)))
+            g.add((dist, DCAT.compressFormat, _typed(g, URIRef(IANA + "application/gzip"), DCTERMS.MediaType)))
+        # DCAT-AP 3.0.0's shapes type dcat:byteSize as xsd:decimal (DCAT 3 says nonNegativeInteger); we follow
+        # the shapes that portals validate with.
+        g.add((dist, DCAT.byteSize, Literal(written.byte_size, datatype=XSD.decimal)))
         g.add((dist, DCTERMS.license, LICENSE))
         g.add((dist, DCTERMS.issued, when))
         checksum = BNode()
         g.add((dist, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.algorithm, _typed(g, SHA256, SPDX.ChecksumAlgorithm)))
         g.add((checksum, SPDX.checksumValue, Literal(written.sha256, datatype=XSD.hexBinary)))
 
     _void_statistics(g, dataset, stats, base_iri)
     return g
+
+
+def _typed(g: Graph, node: URIRef, *classes: URIRef) -> URIRef:
+    """``node``, with its classes stated, so that DCAT-AP's range shapes hold without fetching vocabularies."""
+    for cls in classes:
+        g.add((node, RDF.type, cls))
+    return node
+
+
+def _code(g: Graph, iri: str, scheme: str, *classes: URIRef) -> URIRef:
+    """A code of a controlled vocabulary, as a SKOS concept in its scheme (plus any range classes), labelled
+    as its vocabulary labels it, so that the description reads without fetching the vocabularies."""
+    node = _typed(g, URIRef(iri), SKOS.Concept, *classes)
+    g.add((node, SKOS.prefLabel, Literal(CODE_LABELS[iri.rsplit("/", 1)[1]], lang="en")))
+    g.add((node, SKOS.inScheme, _typed(g, URIRef(scheme), SKOS.ConceptScheme)))
+    g.add((URIRef(scheme), DCTERMS.title, Literal(SCHEME_TITLES[scheme], lang="en")))
+    return node
 
 
 def _void_statistics(g: Graph, dataset: URIRef, stats: Stats, base_iri: str) -> None:

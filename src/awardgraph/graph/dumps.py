@@ -10,6 +10,7 @@ import dataclasses
 import enum
 import gzip
 import hashlib
+import warnings
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -88,5 +89,7 @@ def jsonld(quads: list[ox.Quad], prefixes: dict[str, str]) -> bytes:
     """Compacted JSON-LD with the prefix map as its context (Oxigraph writes only expanded JSON-LD)."""
     dataset = Dataset()
     dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", format="nquads")
-    text = dataset.serialize(format="json-ld", context=dict(prefixes), auto_compact=True, indent=1)
+    with warnings.catch_warnings():  # rdflib's JSON-LD writer calls its own deprecated Dataset.contexts
+        warnings.simplefilter("ignore", DeprecationWarning)
+        text = dataset.serialize(format="json-ld", context=dict(prefixes), auto_compact=True, indent=1)
     return text.encode("utf-8")
