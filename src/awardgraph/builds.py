@@ -34,7 +34,7 @@ def current_build(root: Path) -> Path | None:
     link = root / "current"
     if not link.is_symlink():
         return None
-    target = (root / os.readlink(link)).resolve()
+    target = (root / link.readlink()).resolve()
     return target if target.is_dir() else None
 
 

@@ -47,23 +47,25 @@ def run_query(settings: Settings, sparql: str, fmt: str) -> str:
         rdf = ox.RdfFormat.JSON_LD if fmt == "json" else ox.RdfFormat.TURTLE
         if fmt in ("csv", "tsv"):
             raise QueryFailed("CONSTRUCT and DESCRIBE give triples: use --format turtle or json")
-        return ox.serialize(result, format=rdf, prefixes=prefixes(settings.base_iri)).decode("utf-8")  # type: ignore[union-attr]
+        return (ox.serialize(result, format=rdf, prefixes=prefixes(settings.base_iri)) or b"").decode("utf-8")
     if fmt == "turtle":
         raise QueryFailed("SELECT and ASK give a table: use --format table, json, csv or tsv")
-    data = result.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
+    data = (result.serialize(format=_RESULT_FORMATS[fmt]) or b"").decode("utf-8")
     return table(json.loads(data)) if fmt == "table" else data
 
 
 def _remote(endpoint: str, sparql: str, fmt: str) -> str:
-    request = urllib.request.Request(
+    if not endpoint.startswith(("http://", "https://")):
+        raise QueryFailed(f"the endpoint must be an http(s) URL, got {endpoint!r}")
+    request = urllib.request.Request(  # noqa: S310 - scheme checked above
         endpoint,
         data=sparql.encode("utf-8"),
         headers={"Content-Type": "application/sparql-query", "Accept": _ACCEPT[fmt]},
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - the user's own endpoint
-            body = response.read().decode("utf-8")
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - scheme checked above
+            body: str = response.read().decode("utf-8")
             media = response.headers.get_content_type()
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace")[:500]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph
+from tests.conftest import FIXTURES
 
 from awardgraph import builds
 from awardgraph.config import Settings
@@ -16,7 +17,6 @@ from awardgraph.graph.build import ValidationFailed, build, read_manifest
 from awardgraph.graph.dumps import Dump
 from awardgraph.graph.load import LoadError
 from awardgraph.store.oxigraph import EmbeddedStore
-from tests.conftest import FIXTURES
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
@@ -39,8 +39,14 @@ def test_build_becomes_current_with_every_dump(mini_settings: Settings) -> None:
         }
         text = gzip.decompress(data) if dump.compressed else data
         parsed = Dataset() if dump.quads else Graph()
-        fmt = {"TURTLE": "turtle", "NTRIPLES_GZ": "nt", "NQUADS_GZ": "nquads", "TRIG": "trig",
-               "JSONLD": "json-ld", "RDFXML": "xml"}[dump.name]
+        fmt = {
+            "TURTLE": "turtle",
+            "NTRIPLES_GZ": "nt",
+            "NQUADS_GZ": "nquads",
+            "TRIG": "trig",
+            "JSONLD": "json-ld",
+            "RDFXML": "xml",
+        }[dump.name]
         parsed.parse(data=text, format=fmt)
         triples = {(s, p, o) for s, p, o, *_ in (parsed.quads() if dump.quads else parsed)}
         assert len(triples) == 7, dump  # the 7 triples of mini.trig, in every syntax
@@ -49,8 +55,12 @@ def test_build_becomes_current_with_every_dump(mini_settings: Settings) -> None:
 def test_store_answers_queries_over_the_union_of_graphs(mini_settings: Settings) -> None:
     result = build(mini_settings)
     store = EmbeddedStore(result.path)
-    rows = list(store.query('SELECT ?label WHERE { ?city a <http://schema.org/City> ; '
-                            '<http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = "pl") }'))
+    rows = list(
+        store.query(
+            "SELECT ?label WHERE { ?city a <http://schema.org/City> ; "
+            '<http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = "pl") }'
+        )
+    )
     assert [r["label"].value for r in rows] == ["Lublin"]
 
 

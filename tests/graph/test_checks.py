@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import MINI_DATA
+
 from awardgraph.graph.checks import dataset_findings
 from awardgraph.graph.load import load
-from tests.conftest import MINI_DATA
 
 BASE = "https://w3id.org/awardgraph/"
 PREFIXES = (

@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import FIXTURES, MINI_DATA, MINI_SHAPES
 
 from awardgraph.cli import EXIT_INPUT, EXIT_INVALID, EXIT_OK, main
-from tests.conftest import FIXTURES, MINI_DATA, MINI_SHAPES
 
 DATA = ["--data", str(MINI_DATA[0]), "--shapes", str(MINI_SHAPES[0])]
 
@@ -69,11 +69,14 @@ def test_query_formats(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "Lublin@pl" in capsys.readouterr().out
 
 
-def test_query_from_a_file_and_construct_as_turtle(built: Path, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_query_from_a_file_and_construct_as_turtle(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rq = tmp_path / "cities.rq"
-    rq.write_text("CONSTRUCT { ?c a <http://schema.org/City> } WHERE { ?c a <http://schema.org/City> }",
-                  encoding="utf-8")
+    rq.write_text(
+        "CONSTRUCT { ?c a <http://schema.org/City> } WHERE { ?c a <http://schema.org/City> }",
+        encoding="utf-8",
+    )
     assert main(["query", str(rq), "--store", str(built), "--format", "turtle"]) == EXIT_OK
     assert "schema:City" in capsys.readouterr().out
 
@@ -85,8 +88,7 @@ def test_query_from_a_file_and_construct_as_turtle(built: Path, tmp_path: Path,
         (["ASK { ?s ?p ?o }", "--format", "turtle"], "SELECT and ASK give a table"),
     ],
 )
-def test_bad_queries_are_exit_2(built: Path, args: list[str], message: str,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_queries_are_exit_2(built: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["query", *args, "--store", str(built)]) == EXIT_INPUT
     assert message in capsys.readouterr().err
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import VOID
+from tests.conftest import FIXTURES
 
 from awardgraph.config import Settings
 from awardgraph.graph.build import DESCRIPTION_FILE, build
 from awardgraph.store.oxigraph import EmbeddedStore
-from tests.conftest import FIXTURES
 
 DCAT_AP = FIXTURES / "dcat-ap-3.0.0"
 
@@ -36,7 +36,7 @@ def test_void_counts_are_the_stores(mini_settings: Settings) -> None:
     dataset = URIRef(f"{mini_settings.base_iri}dataset")
     store = EmbeddedStore(result.path)
     rows = store.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <%sdataset>) }" % mini_settings.base_iri
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{mini_settings.base_iri}dataset>) }}"
     )
     data_quads = int(next(iter(rows))["n"].value)
     assert data_quads == 7  # mini.trig holds 7 triples

@@ -15,39 +15,55 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import MINI_SHAPES
 
 from awardgraph import builds
 from awardgraph.graph.build import read_manifest
 from awardgraph.graph.dumps import Dump
 from awardgraph.store.oxigraph import EmbeddedStore
-from tests.conftest import MINI_SHAPES
 
 pytestmark = pytest.mark.slow
 
 
 def _generate(path: Path, graphs: int, cities_per_graph: int) -> None:
-    parts = ["@prefix ag: <ontology#> .\n@prefix prov: <http://www.w3.org/ns/prov#> .\n"
-             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix schema: <http://schema.org/> .\n"]
+    parts = [
+        "@prefix ag: <ontology#> .\n@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix schema: <http://schema.org/> .\n"
+    ]
     for g in range(graphs):
         parts.append(f"<graph/gen/f{g}> {{\n")
         for c in range(cities_per_graph):
             parts.append(f'<id/place/c{g}-{c}> a schema:City ; rdfs:label "Miasto {g}-{c}"@pl, "City {g}-{c}"@en .\n')
         parts.append("}\n")
-        parts.append(f"<graph/provenance> {{ <graph/gen/f{g}> a ag:Assertion ; ag:assertionStatus ag:stated ; "
-                     "prov:wasDerivedFrom <id/source/gen> . }\n")
+        parts.append(
+            f"<graph/provenance> {{ <graph/gen/f{g}> a ag:Assertion ; ag:assertionStatus ag:stated ; "
+            "prov:wasDerivedFrom <id/source/gen> . }\n"
+        )
     path.write_text("".join(parts), encoding="utf-8")
 
 
 def _command(data: Path, store: Path) -> list[str]:
-    return [sys.executable, "-m", "awardgraph", "build", "--quiet", "--data", str(data),
-            "--shapes", str(MINI_SHAPES[0]), "--store", str(store)]
+    return [
+        sys.executable,
+        "-m",
+        "awardgraph",
+        "build",
+        "--quiet",
+        "--data",
+        str(data),
+        "--shapes",
+        str(MINI_SHAPES[0]),
+        "--store",
+        str(store),
+    ]
 
 
 def _assert_complete(build: Path) -> None:
     manifest = read_manifest(build)
     store = EmbeddedStore(build)
-    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                       f"FILTER(?g != <{manifest['base_iri']}dataset>) }}")
+    rows = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{manifest['base_iri']}dataset>) }}"
+    )
     assert int(next(iter(rows))["n"].value) == manifest["quads"]  # type: ignore[index]
     for dump in Dump:
         assert (build / "dumps" / dump.filename).stat().st_size == manifest["dumps"][dump.filename]["bytes"]  # type: ignore[index]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from rdflib import URIRef
+from tests.conftest import MINI_DATA
 
 from awardgraph.graph.load import LoadError, load
-from tests.conftest import MINI_DATA
 
 BASE = "https://example.org/city/"
 

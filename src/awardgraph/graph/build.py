@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from awardgraph import __version__, builds
 from awardgraph.config import Settings
 from awardgraph.graph import describe, dumps
@@ -94,7 +96,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         )
         turtle = description.serialize(format="turtle", encoding="utf-8")
         (partial / DESCRIPTION_FILE).write_bytes(turtle)
-        store.load(turtle, format=oxigraph.ox.RdfFormat.TURTLE, to_graph=oxigraph.ox.NamedNode(described))
+        store.load(turtle, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(described))
         store.flush()
         del store
         gc.collect()  # release RocksDB's lock before the folder is sealed and opened read-only
@@ -116,7 +118,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
 
 def to_nquads(loaded: Loaded) -> bytes:
     """The loaded quads as N-Quads for Oxigraph's bulk loader (rdflib's own writer uses deprecated API)."""
-    lines = [f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for s, p, o, g in loaded.dataset.quads()]
+    lines = [f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for s, p, o, g in loaded.dataset.quads() if g is not None]
     return "".join(lines).encode("utf-8")
 
 

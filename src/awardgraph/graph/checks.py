@@ -27,8 +27,9 @@ def dataset_findings(dataset: Dataset, base_iri: str) -> Iterator[Finding]:
     graphs: dict[tuple[Node, Node, Node], list[Node]] = defaultdict(list)
     names: set[Node] = set()
     for s, p, o, g in dataset.quads():
-        graphs[(s, p, o)].append(g)
-        names.add(g)
+        if g is not None:  # the loader keeps no triple in the default graph
+            graphs[(s, p, o)].append(g)
+            names.add(g)
     for (s, p, o), where in graphs.items():
         if len(where) > 1:
             listed = ", ".join(sorted(str(g) for g in where))

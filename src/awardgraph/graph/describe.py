@@ -78,9 +78,7 @@ def compute_stats(store: ox.Store, base_iri: str, *, exclude: set[str]) -> Stats
     return Stats(
         triples=one("COUNT(*)", "?s ?p ?o"),
         graphs=one("COUNT(DISTINCT ?g)", "?s ?p ?o"),
-        entities=one(
-            "COUNT(DISTINCT ?s)", f'?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{id_space}"))'
-        ),
+        entities=one("COUNT(DISTINCT ?s)", f'?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{id_space}"))'),
         distinct_subjects=one("COUNT(DISTINCT ?s)", "?s ?p ?o"),
         distinct_objects=one("COUNT(DISTINCT ?o)", "?s ?p ?o"),
         classes=grouped("c", "?s a ?c", "COUNT(DISTINCT ?s)"),
@@ -118,8 +116,12 @@ def describe(
 
     g.add((catalog, RDF.type, DCAT.Catalog))
     texts(catalog, DCTERMS.title, "Katalog awardgraph", "awardgraph catalogue")
-    texts(catalog, DCTERMS.description, "Katalog danych otwartych awardgraph.",
-          "The open data catalogue of awardgraph.")
+    texts(
+        catalog,
+        DCTERMS.description,
+        "Katalog danych otwartych awardgraph.",
+        "The open data catalogue of awardgraph.",
+    )
     g.add((catalog, DCTERMS.publisher, publisher))
     g.add((catalog, DCAT.dataset, dataset))
     g.add((catalog, DCAT.service, service))
@@ -130,15 +132,25 @@ def describe(
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, FOAF.name, Literal("awardgraph editors", lang="en")))
     g.add((publisher, FOAF.name, Literal("Redakcja awardgraph", lang="pl")))
-    g.add((publisher, DCTERMS.type, _code(g, f"{ADMS_PUBLISHER_TYPE}NonProfitOrganisation", ADMS_PUBLISHER_TYPE + "1.0")))
+    g.add(
+        (
+            publisher,
+            DCTERMS.type,
+            _code(g, f"{ADMS_PUBLISHER_TYPE}NonProfitOrganisation", ADMS_PUBLISHER_TYPE + "1.0"),
+        )
+    )
     g.add((contact, RDF.type, URIRef(f"{VCARD}Kind")))
     g.add((contact, URIRef(f"{VCARD}fn"), Literal("awardgraph editors")))
     g.add((contact, URIRef(f"{VCARD}hasURL"), URIRef(b)))
 
     for cls in (DCAT.Dataset, VOID.Dataset):
         g.add((dataset, RDF.type, cls))
-    texts(dataset, DCTERMS.title, "Wyróżnienia Miasta Lublin w konkursie Miasta Otwarte (2014–2015)",
-          "Distinctions of the City of Lublin in the Open Cities competition (2014–2015)")
+    texts(
+        dataset,
+        DCTERMS.title,
+        "Wyróżnienia Miasta Lublin w konkursie Miasta Otwarte (2014–2015)",
+        "Distinctions of the City of Lublin in the Open Cities competition (2014–2015)",
+    )
     texts(
         dataset,
         DCTERMS.description,
@@ -153,15 +165,30 @@ def describe(
     g.add((dataset, DCAT.contactPoint, contact))
     g.add((dataset, DCTERMS.license, LICENSE))
     g.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
-    g.add((dataset, DCTERMS.accessRights, _code(g, f"{EU}access-right/PUBLIC", f"{EU}access-right", DCTERMS.RightsStatement)))
+    g.add(
+        (
+            dataset,
+            DCTERMS.accessRights,
+            _code(g, f"{EU}access-right/PUBLIC", f"{EU}access-right", DCTERMS.RightsStatement),
+        )
+    )
     g.add((dataset, PROV.wasDerivedFrom, URIRef(f"{b}id/source/lublin-eu-miasta-otwarte-2015")))
-    texts(dataset, DCTERMS.rights,
-          "Dane opracowane na podstawie strony „Miasta Otwarte 2015” serwisu lublin.eu (Miasto Lublin).",
-          "Data curated from the page \"Miasta Otwarte 2015\" of the lublin.eu service (City of Lublin).")
+    texts(
+        dataset,
+        DCTERMS.rights,
+        "Dane opracowane na podstawie strony „Miasta Otwarte 2015” serwisu lublin.eu (Miasto Lublin).",
+        'Data curated from the page "Miasta Otwarte 2015" of the lublin.eu service (City of Lublin).',
+    )
     for theme in ("SOCI", "GOVE"):
         g.add((dataset, DCAT.theme, _code(g, f"{EU}data-theme/{theme}", f"{EU}data-theme")))
     for lang in ("POL", "ENG"):
-        g.add((dataset, DCTERMS.language, _code(g, f"{EU}language/{lang}", f"{EU}language", DCTERMS.LinguisticSystem)))
+        g.add(
+            (
+                dataset,
+                DCTERMS.language,
+                _code(g, f"{EU}language/{lang}", f"{EU}language", DCTERMS.LinguisticSystem),
+            )
+        )
     g.add((dataset, DCTERMS.spatial, _typed(g, URIRef("https://sws.geonames.org/765876/"), DCTERMS.Location)))
     g.add((dataset, DCTERMS.conformsTo, _typed(g, URIRef(f"{b}ontology"), DCTERMS.Standard)))
     g.add((dataset, DCTERMS.issued, when))
@@ -175,7 +202,13 @@ def describe(
     g.add((service, DCAT.endpointURL, service))
     g.add((service, DCAT.endpointDescription, service))
     g.add((service, DCAT.servesDataset, dataset))
-    g.add((service, DCTERMS.conformsTo, _typed(g, URIRef("https://www.w3.org/TR/sparql11-protocol/"), DCTERMS.Standard)))
+    g.add(
+        (
+            service,
+            DCTERMS.conformsTo,
+            _typed(g, URIRef("https://www.w3.org/TR/sparql11-protocol/"), DCTERMS.Standard),
+        )
+    )
     g.add((service, DCTERMS.license, LICENSE))
 
     for written in dumps:
@@ -245,8 +278,8 @@ def _void_statistics(g: Graph, dataset: URIRef, stats: Stats, base_iri: str) -> 
         g.add((dataset, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(cls)))
         g.add((part, VOID.entities, Literal(count, datatype=XSD.integer)))
-    for prop, count in sorted(stats.properties.items()):
+    for predicate, count in sorted(stats.properties.items()):
         part = BNode()
         g.add((dataset, VOID.propertyPartition, part))
-        g.add((part, VOID.property, URIRef(prop)))
+        g.add((part, VOID.property, URIRef(predicate)))
         g.add((part, VOID.triples, Literal(count, datatype=XSD.integer)))

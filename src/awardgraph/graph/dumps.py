@@ -28,7 +28,12 @@ class Dump(enum.Enum):
     RDFXML = ("awardgraph.rdf", "application/rdf+xml", "RDF_XML", False)
 
     def __init__(self, filename: str, media_type: str, eu_file_type: str, quads: bool) -> None:
-        self.filename, self.media_type, self.eu_file_type, self.quads = filename, media_type, eu_file_type, quads
+        self.filename, self.media_type, self.eu_file_type, self.quads = (
+            filename,
+            media_type,
+            eu_file_type,
+            quads,
+        )
 
     @property
     def compressed(self) -> bool:

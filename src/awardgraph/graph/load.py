@@ -92,7 +92,7 @@ def _parse_into(dataset: Dataset, path: Path, base_iri: str) -> Iterator[URIRef]
             if len(part.default_graph):
                 raise LoadError(path, "triples outside any named graph; every statement needs a graph with a source")
             for s, p, o, g in part.quads():
-                dataset.add((s, p, o, g))
+                dataset.graph(g).add((s, p, o))
                 if isinstance(s, URIRef):
                     yield s
             return

@@ -80,7 +80,7 @@ def _lines(path: Path) -> tuple[str, ...]:
 def _spellings(iri: str, path: Path, base_iri: str) -> list[str]:
     spellings = [f"<{iri}>"]
     if iri.startswith(base_iri):
-        spellings.append(f"<{iri[len(base_iri):]}>")
+        spellings.append(f"<{iri[len(base_iri) :]}>")
     for prefix, namespace in _PREFIX.findall("\n".join(_lines(path))):
         full = namespace if "://" in namespace else base_iri + namespace
         local = iri[len(full) :]
@@ -103,7 +103,7 @@ def _compact(iri: str, names: dict[str, str]) -> str:
     if best is None:
         return f"<{iri}>"
     prefix = next(p for p, ns in names.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+    return f"{prefix}:{iri[len(best) :]}"
 
 
 def _show(value: Node, names: dict[str, str]) -> str:
@@ -112,6 +112,10 @@ def _show(value: Node, names: dict[str, str]) -> str:
     if isinstance(value, Literal):
         text = str(value)
         text = text if len(text) < 80 else text[:77] + "..."
-        suffix = f"@{value.language}" if value.language else (f"^^{_compact(str(value.datatype), names)}" if value.datatype else "")
+        suffix = (
+            f"@{value.language}"
+            if value.language
+            else (f"^^{_compact(str(value.datatype), names)}" if value.datatype else "")
+        )
         return f'"{text}"{suffix}'
     return "blank node"

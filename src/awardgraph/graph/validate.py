@@ -1,7 +1,7 @@
 """Validate a loaded dataset: the SHACL shapes (pyshacl) plus the graph-level rules of :mod:`checks`.
 
-pyshacl validates each named graph of a Dataset on its own, but our shapes span graphs (a label in the curation
-graph, a recipient in a fact graph), so the shapes run over the union of all graphs as one graph.
+The shapes span graphs (a label in the curation graph, a recipient in a fact graph), so pyshacl gets the Dataset
+loaded with ``default_union=True``: every graph is visible at once, and SPARQL-based shapes can still ask ``GRAPH``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,13 @@ from rdflib.term import Node
 
 from awardgraph.graph.checks import dataset_findings
 from awardgraph.graph.findings import Finding, Severity
-from awardgraph.graph.load import LoadError, Loaded, rdf_files
+from awardgraph.graph.load import Loaded, LoadError, rdf_files
 
 _SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+
+
+class ShapesError(Exception):
+    """The shapes themselves are broken (not the data); the message says what pyshacl found."""
 
 
 @dataclasses.dataclass
@@ -47,17 +51,19 @@ def load_shapes(paths: Iterable[Path], base_iri: str) -> Graph:
 
 def validate(loaded: Loaded, shapes: Graph, base_iri: str) -> Validation:
     """Every finding of the shapes and of the dataset rules; conforming means no violation."""
-    union = Graph()
-    for s, p, o, _ in loaded.dataset.quads():
-        union.add((s, p, o))
-    _, results, _ = pyshacl.validate(
-        union,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        abort_on_first=False,
-    )
+    try:
+        _, results, text = pyshacl.validate(
+            loaded.dataset,  # default_union=True: shapes see every graph at once, and SPARQL shapes can use GRAPH
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            abort_on_first=False,
+        )
+    except Exception as exc:  # pyshacl raises plain Exceptions for shapes it cannot run
+        raise ShapesError(f"the shapes cannot be run: {' '.join(str(exc).split())[:500]}") from None
+    if not isinstance(results, Graph):  # pyshacl reports a malformed shapes graph this way
+        raise ShapesError(f"the shapes cannot be used: {' '.join(str(text).split())[:500]}")
     findings = list(_shacl_findings(results, shapes))
     findings.extend(dataset_findings(loaded.dataset, base_iri))
     return Validation(findings)
@@ -65,7 +71,8 @@ def validate(loaded: Loaded, shapes: Graph, base_iri: str) -> Validation:
 
 def _shacl_findings(results: Graph, shapes: Graph) -> Iterable[Finding]:
     for result in results.subjects(SH.resultSeverity, None):
-        severity = _SEVERITIES.get(results.value(result, SH.resultSeverity), Severity.VIOLATION)  # type: ignore[arg-type]
+        level = results.value(result, SH.resultSeverity)
+        severity = _SEVERITIES.get(level, Severity.VIOLATION) if isinstance(level, URIRef) else Severity.VIOLATION
         path = results.value(result, SH.resultPath)
         yield Finding(
             severity,
