@@ -47,7 +47,8 @@ def test_a_triple_file_gets_a_graph_named_after_it(tmp_path: Path) -> None:
 def test_an_ontology_file_goes_into_the_graph_named_by_its_iri(tmp_path: Path) -> None:
     onto = tmp_path / "onto.ttl"
     onto.write_text(
-        "<ontology> a <http://www.w3.org/2002/07/owl#Ontology> .\n<ontology#C> a <http://www.w3.org/2002/07/owl#Class> .\n",
+        "<ontology> a <http://www.w3.org/2002/07/owl#Ontology> .\n"
+        "<ontology#C> a <http://www.w3.org/2002/07/owl#Class> .\n",
         encoding="utf-8",
     )
     loaded = load([onto], BASE)

@@ -1,1 +1,56 @@
-"""The HTTP face of awardgraph: a Flask application factory and the production server that runs it."""
+"""The HTTP face of awardgraph: a Flask application factory and the production server that runs it.
+
+:func:`create_app` takes its :class:`~awardgraph.config.Settings` as an argument and reads nothing else (no
+environment, no module-level state), so tests build apps with explicit settings. The server (``server.py``) runs
+the app under gunicorn; Flask's development server is never used.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+
+from awardgraph.config import ConfigError, Settings
+from awardgraph.web.state import Served
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+}
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": "Content-Location, ETag, Last-Modified, Link, Location, Vary",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def create_app(settings: Settings) -> Flask:
+    """The awardgraph web app serving the current build of ``settings.store``."""
+    from awardgraph.web import dataset, errors, resources, site, sparql, vocab
+
+    if settings.endpoint is not None:
+        raise ConfigError(
+            "serving from an external SPARQL endpoint (AWARDGRAPH_ENDPOINT) is not supported yet; "
+            "serve a local store with --store"
+        )
+    app = Flask(__name__)
+    app.config.update(DEBUG=False, TESTING=False, PROPAGATE_EXCEPTIONS=False, JSON_SORT_KEYS=False)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions[site.SETTINGS] = settings
+    app.extensions[site.SERVED] = Served(settings.store)
+    errors.register(app)
+    for blueprint in (site.bp, sparql.bp, resources.bp, vocab.bp, dataset.bp):
+        app.register_blueprint(blueprint)
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        for name, value in (*CORS_HEADERS.items(), *SECURITY_HEADERS.items()):
+            response.headers.setdefault(name, value)
+        return response
+
+    return app

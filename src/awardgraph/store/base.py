@@ -1,0 +1,81 @@
+"""The small interface every awardgraph store offers, and the errors a store raises.
+
+Two stores satisfy it: :class:`awardgraph.store.oxigraph.EmbeddedStore` (pyoxigraph on disk, read-only, what
+``awardgraph build`` writes) and :class:`awardgraph.store.remote.RemoteStore` (any SPARQL 1.1 Query/Update and
+Graph Store Protocol endpoint). Callers hold a :class:`Store` and cannot tell which one they have: results come
+back as pyoxigraph's own result objects either way (``QuerySolutions``, ``QueryBoolean``, ``QueryTriples``).
+
+Dataset semantics are the same for both: a query with no ``default_graphs`` sees the **union of the named graphs**
+as its default graph (awardgraph keeps every statement in a named graph of its own source). How each remote store
+is made to behave that way is described in :mod:`awardgraph.store.remote` and ``docs/deployment.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+import pyoxigraph as ox
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class StoreError(Exception):
+    """A store refused or failed an operation. The message is for a person and never holds credentials.
+
+    ``status`` is the HTTP status a remote store answered with, when there was one.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached (connection refused or reset, timeout) or answered with a 5xx status."""
+
+
+class Store(Protocol):
+    """What readers need: run a query, count quads, let go of the store."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        union_default_graph: bool = True,
+        substitutions: Mapping[str, Term] | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query. With no ``default_graphs`` and ``union_default_graph`` the default graph is the
+        union of the named graphs; ``substitutions`` bind variables to terms before evaluation; ``prefixes`` are
+        declared unless the query declares the same prefix itself."""
+        ...
+
+    def count(self) -> int:
+        """Quads in the store's named graphs (a remote store: in the graphs it is scoped to)."""
+        ...
+
+    def close(self) -> None:
+        """Release files, connections and locks; the store is not used afterwards."""
+        ...
+
+
+class GraphWriter(Protocol):
+    """What writers need besides reading: replace one named graph with new triples."""
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Make ``graph`` hold exactly ``triples`` (an empty iterable removes the graph)."""
+        ...
+
+
+if TYPE_CHECKING:  # both stores satisfy the protocol; mypy checks it here
+    from awardgraph.store.oxigraph import EmbeddedStore
+    from awardgraph.store.remote import RemoteStore
+
+    _embedded: type[Store] = EmbeddedStore
+    _remote: type[Store] = RemoteStore
+    _writer: type[GraphWriter] = RemoteStore

@@ -1,0 +1,145 @@
+"""``/dataset`` (the build's DCAT-AP + VoID description), ``/.well-known/void``, ``/catalog`` and ``/dumps/``.
+
+The description is the build's own ``dataset.ttl``: Turtle is served byte for byte, the other formats are the same
+triples re-serialized, and the HTML page is made from them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, redirect, send_file
+
+from awardgraph.graph.dumps import Dump
+from awardgraph.namespaces import prefixes
+from awardgraph.web import conneg, documents, i18n, present, respond
+from awardgraph.web.errors import Problem
+from awardgraph.web.site import presenter, served, settings
+from awardgraph.web.state import Build
+
+bp = Blueprint("dataset", __name__)
+
+DUMP_MAX_AGE = 86400
+DCAT, DCT, SPDX = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/", "http://spdx.org/rdf/terms#"
+
+
+@dataclasses.dataclass(frozen=True)
+class Download:
+    filename: str
+    media_type: str
+    size: int | None
+    sha256: str | None
+
+
+@bp.get("/dataset")
+@bp.get("/dataset<any('.ttl', '.jsonld', '.rdf', '.nt', '.html'):suffix>")
+def dataset(suffix: str = "") -> Response:
+    """The dataset description, negotiated (HTML, Turtle, JSON-LD, RDF/XML, N-Triples)."""
+    build = served()
+    _, fixed = conneg.split_suffix(f"dataset{suffix}", conneg.DOCUMENT)
+    urls = respond.alternates("/dataset", conneg.DOCUMENT)
+    fmt = respond.pick_format(conneg.DOCUMENT, fixed=fixed, urls=urls)
+    lang = respond.page_lang()
+    etag = respond.etag_for(build, fmt.key, lang if fmt is conneg.HTML else "")
+    headers = {"content_location": urls[fmt.key], "links": urls}
+    if (cached := respond.conditional(build, etag, **headers)) is not None:
+        return cached
+    if fmt is conneg.TURTLE:
+        body: str | bytes = build.description_file.read_bytes()
+    elif fmt is conneg.HTML:
+        body = _page(build, lang, urls)
+    else:
+        shown = {k: v for k, v in prefixes(settings().base_iri).items() if k not in ("id", "g")}
+        body = respond.rdf_bytes(description(build), fmt, shown)
+    response = current_app.response_class(body, content_type=fmt.content_type)
+    return respond.finish(response, build, etag=etag, **headers)  # type: ignore[arg-type]
+
+
+@bp.get("/.well-known/void")
+@bp.get("/catalog")
+def to_dataset() -> Response:
+    """VoID's well-known address (and the DCAT catalogue) lead to the dataset description."""
+    response = redirect("/dataset", 303)
+    response.headers["Vary"] = "Accept"
+    return response  # type: ignore[return-value]
+
+
+@bp.get("/dumps/<name>")
+def dump(name: str) -> Response:
+    """One dump file of the build, with its media type, checksum-based ETag and long caching."""
+    build = served()
+    known = {d.filename: d for d in Dump}
+    path = build.dumps / name
+    if name not in known or not path.is_file():
+        raise Problem(404, f"There is no dump called {name!r}. See /dataset for the list.")
+    dumped = known[name]
+    media_type = "application/gzip" if dumped.compressed else dumped.media_type
+    sums = build.manifest.get("dumps")
+    entry = sums.get(name) if isinstance(sums, dict) else None
+    etag = str(entry["sha256"]) if isinstance(entry, dict) and "sha256" in entry else True
+    response = send_file(
+        path,
+        mimetype=media_type,
+        etag=etag,
+        last_modified=build.built,
+        max_age=DUMP_MAX_AGE,
+        conditional=True,
+        download_name=name,
+    )
+    if not dumped.compressed:
+        response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
+    response.cache_control.public = True
+    return response
+
+
+def description(build: Build) -> list[ox.Triple]:
+    """The triples of the build's ``dataset.ttl`` (parsed once per build)."""
+
+    def parse() -> list[ox.Triple]:
+        data = build.description_file.read_bytes()
+        return [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=settings().base_iri)]
+
+    return build.memo("description-file", parse)
+
+
+def downloads(build: Build) -> list[Download]:
+    """The dumps of the build as listed in its manifest."""
+    listed = build.manifest.get("dumps")
+    found = []
+    for d in Dump:
+        entry = listed.get(d.filename) if isinstance(listed, dict) else None
+        if isinstance(entry, dict):
+            found.append(Download(d.filename, d.media_type, entry.get("bytes"), entry.get("sha256")))
+    return found
+
+
+def _page(build: Build, lang: str, urls: dict[str, str]) -> str:
+    triples = description(build)
+    p = presenter(build, triples, lang)
+    dataset = ox.NamedNode(f"{settings().base_iri}dataset")
+    index = present.by_subject(triples)
+    skip = [
+        f"{DCAT}distribution",
+        "http://rdfs.org/ns/void#dataDump",
+        "http://rdfs.org/ns/void#classPartition",
+        "http://rdfs.org/ns/void#propertyPartition",
+    ]
+    rows = p.rows(dataset, index, {}, skip=skip)
+    texts = {
+        t.object.language or "": t.object.value
+        for t in index.get(str(dataset), [])
+        if t.predicate.value == f"{DCT}description" and isinstance(t.object, ox.Literal)
+    }
+    return respond.html(
+        "dataset.html",
+        lang=lang,
+        title=p.label(dataset.value),
+        summary=i18n.pick(texts, lang),
+        properties=rows,
+        downloads=downloads(build),
+        urls=urls,
+        formats=conneg.DOCUMENT,
+        manifest=build.manifest,
+        licences=[p.node(lic) for lic in documents.licences(build, settings().base_iri)],
+    )

@@ -1,0 +1,113 @@
+"""The reader's language (pl or en) and the few words of the interface in both. Pure functions.
+
+Choice: ``?lang=`` if it names a supported language, else the best of ``Accept-Language``, else English. Labels
+from the data fall back from the chosen language to the other one, then to a label without a language, then to
+the IRI's local name (see :func:`pick`).
+
+>>> choose(None, "pl-PL,pl;q=0.9,en;q=0.5"), choose("en", "pl"), choose(None, None)
+('pl', 'en', 'en')
+>>> pick({"pl": "Nagroda", "en": "Award"}, "pl"), pick({"pl": "Nagroda"}, "en"), pick({}, "en")
+('Nagroda', 'Nagroda', None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGUAGES = ("en", "pl")
+DEFAULT = "en"
+
+
+def choose(param: str | None, accept_language: str | None) -> str:
+    """The page language from the ``lang`` parameter and the ``Accept-Language`` header."""
+    if param in LANGUAGES:
+        return param
+    best, best_q = DEFAULT, 0.0
+    for element in (accept_language or "").split(","):
+        tag, *params = (part.strip() for part in element.split(";"))
+        primary = tag.lower().split("-")[0]
+        q = 1.0
+        for p in params:
+            if p.lower().startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        if primary in LANGUAGES and q > best_q:
+            best, best_q = primary, q
+    return best
+
+
+def pick(labels: Mapping[str, str], lang: str) -> str | None:
+    """The label in ``lang``, else in the other supported language, else one without a language, else any."""
+    for key in (lang, *(x for x in LANGUAGES if x != lang), ""):
+        if key in labels:
+            return labels[key]
+    for key in sorted(labels):
+        if key.split("-")[0] == lang:
+            return labels[key]
+    return next(iter(sorted(labels.items())), (None, None))[1]
+
+
+UI: dict[str, dict[str, str]] = {
+    "home": {"en": "Home", "pl": "Strona główna"},
+    "sparql": {"en": "SPARQL", "pl": "SPARQL"},
+    "dataset": {"en": "Dataset", "pl": "Zbiór danych"},
+    "ontology": {"en": "Ontology", "pl": "Ontologia"},
+    "other_language": {"en": "Polski", "pl": "English"},
+    "properties": {"en": "Properties", "pl": "Właściwości"},
+    "type": {"en": "Type", "pl": "Typ"},
+    "inbound": {"en": "Referenced by", "pl": "Odwołania"},
+    "inbound_more": {
+        "en": "Showing {shown} of {total}; the rest through SPARQL.",
+        "pl": "Pokazano {shown} z {total}; pozostałe przez SPARQL.",
+    },
+    "source": {"en": "Source", "pl": "Źródło"},
+    "graph": {"en": "Named graph", "pl": "Graf nazwany"},
+    "status": {"en": "Status", "pl": "Status"},
+    "quote": {"en": "Quote", "pl": "Cytat"},
+    "formats": {"en": "This document as", "pl": "Ten dokument jako"},
+    "open_query": {"en": "Open the query behind this page", "pl": "Otwórz zapytanie, z którego powstała strona"},
+    "identifier": {"en": "Identifier", "pl": "Identyfikator"},
+    "classes": {"en": "What the dataset holds", "pl": "Co zawiera zbiór"},
+    "things": {"en": "things", "pl": "obiektów"},
+    "more_via_sparql": {"en": "all of them through SPARQL", "pl": "wszystkie przez SPARQL"},
+    "downloads": {"en": "Downloads", "pl": "Pliki do pobrania"},
+    "statements": {"en": "Statements", "pl": "Stwierdzenia"},
+    "subject": {"en": "Subject", "pl": "Podmiot"},
+    "predicate": {"en": "Property", "pl": "Właściwość"},
+    "object": {"en": "Value", "pl": "Wartość"},
+    "provenance": {"en": "Provenance", "pl": "Pochodzenie"},
+    "query": {"en": "Query", "pl": "Zapytanie"},
+    "run": {"en": "Run", "pl": "Wykonaj"},
+    "results_as": {"en": "Results as", "pl": "Wyniki jako"},
+    "results": {"en": "Results", "pl": "Wyniki"},
+    "endpoint_help": {
+        "en": "SPARQL 1.1 query endpoint. The default graph is the union of all named graphs; "
+        "the prefixes below are declared for you.",
+        "pl": "Punkt dostępowy SPARQL 1.1. Graf domyślny to suma wszystkich grafów nazwanych; "
+        "poniższe prefiksy są zadeklarowane automatycznie.",
+    },
+    "classes_heading": {"en": "Classes", "pl": "Klasy"},
+    "properties_heading": {"en": "Properties", "pl": "Właściwości"},
+    "individuals_heading": {"en": "Individuals", "pl": "Byty"},
+    "licence": {"en": "Licence", "pl": "Licencja"},
+    "file": {"en": "File", "pl": "Plik"},
+    "media_type": {"en": "Media type", "pl": "Typ nośnika"},
+    "size": {"en": "Size (bytes)", "pl": "Rozmiar (bajty)"},
+    "checksum": {"en": "SHA-256", "pl": "SHA-256"},
+    "figures": {"en": "Figures", "pl": "Liczby"},
+    "triples": {"en": "triples", "pl": "trójek"},
+    "graphs": {"en": "named graphs", "pl": "grafów nazwanych"},
+    "entities": {"en": "things", "pl": "obiektów"},
+    "no_results": {"en": "No results.", "pl": "Brak wyników."},
+    "language_note": {
+        "en": "Labels are shown in English, else in Polish, else as given.",
+        "pl": "Etykiety są pokazywane po polsku, a gdy ich brak — po angielsku lub tak, jak podano.",
+    },
+}
+
+
+def words(lang: str) -> dict[str, str]:
+    """The interface words in ``lang``."""
+    return {key: texts.get(lang, texts[DEFAULT]) for key, texts in UI.items()}

@@ -1,0 +1,133 @@
+"""Dereferenceable URIs: ``/id/...`` answers 303 to ``/doc/...``, which negotiates HTML and RDF; ``/graph/...``
+serves a named graph with its provenance.
+
+The canonical IRIs come from the configured base (``{base}id/x`` is described by ``{base}doc/x``); the request's
+host is never used to make one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, current_app, redirect, request
+
+from awardgraph import queries
+from awardgraph.web import conneg, documents, paths, present, respond
+from awardgraph.web.errors import Problem
+from awardgraph.web.site import presenter, served, settings
+from awardgraph.web.state import Build
+
+bp = Blueprint("resources", __name__)
+
+Describer = Callable[[Build, bool], documents.Description | None]
+
+
+@bp.get("/id/<path:rest>")
+def thing(rest: str) -> Response:
+    """A thing is not a document: send the client to the document that describes it (303 See Other)."""
+    base = settings().base_iri
+    iri = paths.thing_iri(rest, base)
+    if not _valid(iri) or not documents.exists(served(), iri, base):
+        raise Problem(404, f"{iri} is not described in this dataset.", headers={"Vary": "Accept"})
+    target = f"/doc/{rest}" + (f"?{request.query_string.decode('latin-1')}" if request.query_string else "")
+    response = redirect(target, 303)
+    response.headers["Vary"] = "Accept"
+    return response  # type: ignore[return-value]
+
+
+@bp.get("/doc/<path:rest>")
+def document(rest: str) -> Response:
+    """The document about ``{base}id/{rest}``, in the format the client asked for."""
+    base = settings().base_iri
+    rest, fixed = conneg.split_suffix(rest, conneg.DOCUMENT)
+    iri, doc = paths.thing_iri(rest, base), paths.document_iri(rest, base)
+    return answer(
+        iri,
+        f"/doc/{rest}",
+        fixed,
+        lambda build, page: (
+            documents.describe(build, iri, base_iri=base, document=doc, for_page=page) if _valid(iri) else None
+        ),
+    )
+
+
+@bp.get("/graph/<path:rest>")
+def graph(rest: str) -> Response:
+    """A named graph: the statements in it and what ``graph/provenance`` says about it."""
+    base = settings().base_iri
+    rest, fixed = conneg.split_suffix(rest, conneg.DOCUMENT)
+    iri = paths.graph_iri(rest, base)
+    return answer(
+        iri,
+        f"/graph/{rest}",
+        fixed,
+        lambda build, page: documents.describe_graph(build, iri, base_iri=base, for_page=page) if _valid(iri) else None,
+    )
+
+
+def answer(iri: str, path: str, fixed: conneg.Format | None, describe: Describer) -> Response:
+    """Negotiate, check the client's cache, describe, and render one resource document."""
+    build = served()
+    urls = respond.alternates(path, conneg.DOCUMENT)
+    fmt = respond.pick_format(conneg.DOCUMENT, fixed=fixed, urls=urls)
+    lang = respond.page_lang()
+    etag = respond.etag_for(build, fmt.key, lang if fmt is conneg.HTML else "")
+    headers: dict[str, Any] = {"content_location": urls[fmt.key], "links": urls}
+    cached = respond.conditional(build, etag, **headers)
+    if cached is not None:
+        return cached
+    description = describe(build, fmt is conneg.HTML)
+    if description is None:
+        return _not_found(iri, fmt)
+    if fmt is conneg.HTML:
+        body: str | bytes = _html(build, description, urls, lang)
+    else:
+        body = respond.rdf_bytes(description.triples, fmt, _prefixes())
+    response = current_app.response_class(body, content_type=fmt.content_type)
+    return respond.finish(response, build, etag=etag, **headers)
+
+
+def _html(build: Build, description: documents.Description, urls: dict[str, str], lang: str) -> str:
+    page = present.resource_page(description, presenter(build, description.triples, lang))
+    base = settings().base_iri
+    jsonld = json.loads(respond.rdf_bytes(description.triples, conneg.JSONLD, {}))
+    query = queries.standalone("describe", base_iri=base, this=description.iri)
+    return respond.html(
+        "resource.html",
+        page=page,
+        urls=urls,
+        formats=conneg.DOCUMENT,
+        jsonld=jsonld,
+        lang=lang,
+        query=query,
+        document=description.document,
+    )
+
+
+def _not_found(iri: str, fmt: conneg.Format) -> Response:
+    if fmt.rdf is None:
+        raise Problem(404, f"{iri} is not described in this dataset.")
+    if fmt is conneg.TURTLE:  # a comment naming the IRI, only if it is one (no line breaks to escape the comment)
+        named = f" <{iri}>" if _valid(iri) else ""
+        body = f"# Not found: this dataset says nothing about{named}.\n".encode()
+    else:
+        body = respond.rdf_bytes([], fmt, {})
+    response = current_app.response_class(body, status=404, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _valid(iri: str) -> bool:
+    try:
+        queries.iri(iri)
+    except queries.InvalidIRI:
+        return False
+    return True
+
+
+def _prefixes() -> dict[str, str]:
+    from awardgraph.namespaces import prefixes
+
+    return {k: v for k, v in prefixes(settings().base_iri).items() if k not in ("id", "g")}

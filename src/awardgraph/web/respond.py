@@ -1,0 +1,116 @@
+"""Helpers every view uses to answer: pick a format, check caches, serialize RDF, and set the linked-data headers.
+
+A view parses the request, calls one function for the data, and hands the result to these helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+
+import pyoxigraph as ox
+from flask import Response, current_app, render_template, request
+
+from awardgraph.web import conneg, i18n
+from awardgraph.web.errors import Problem, not_acceptable
+from awardgraph.web.state import Build
+
+HTML_MAX_AGE = 300
+
+
+def page_lang() -> str:
+    """The reader's language for this request."""
+    return i18n.choose(request.args.get("lang"), request.headers.get("Accept-Language"))
+
+
+def pick_format(
+    offered: Sequence[conneg.Format], *, fixed: conneg.Format | None = None, urls: Mapping[str, str] | None = None
+) -> conneg.Format:
+    """The format to answer in (suffix, then ``format=``, then ``Accept``), or a 406 :class:`Problem`."""
+    fmt = conneg.choose(offered, accept=request.headers.get("Accept"), name=request.args.get("format"), fixed=fixed)
+    if fmt is None:
+        raise not_acceptable(offered, urls)
+    return fmt
+
+
+def alternates(base_path: str, formats: Iterable[conneg.Format]) -> dict[str, str]:
+    """Format key -> the URL of that format of a document at ``base_path`` (by suffix)."""
+    return {f.key: f"{base_path}{f.suffix}" for f in formats if f.suffix}
+
+
+def link_header(urls: Mapping[str, str]) -> str:
+    """``Link`` header value with one ``rel="alternate"`` per format."""
+    return ", ".join(f'<{url}>; rel="alternate"; type="{conneg.FORMATS[key].media_type}"' for key, url in urls.items())
+
+
+def etag_for(build: Build, *parts: str) -> str:
+    """A strong validator for one representation of one build (the build id plus what varies)."""
+    digest = hashlib.sha256("\x1f".join((build.id, request.path, *parts)).encode("utf-8")).hexdigest()[:20]
+    return f"{build.id}-{digest}"
+
+
+def not_modified(etag: str, built: dt.datetime) -> bool:
+    """Whether the client's cached copy is still current (``If-None-Match``, else ``If-Modified-Since``)."""
+    if request.if_none_match:
+        return request.if_none_match.contains(etag)
+    since = request.if_modified_since
+    return since is not None and built <= since
+
+
+def rdf_bytes(triples: Sequence[ox.Triple], fmt: conneg.Format, prefixes: Mapping[str, str]) -> bytes:
+    """``triples`` in an RDF format, by pyoxigraph's serializers, declaring only the prefixes they use."""
+    assert fmt.rdf is not None
+    return ox.serialize(triples, format=fmt.rdf, prefixes=used_prefixes(triples, prefixes)) or b""
+
+
+def used_prefixes(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes of ``prefixes`` that some IRI in ``triples`` starts with."""
+    iris = {
+        term.value
+        for t in triples
+        for term in (t.subject, t.predicate, t.object, getattr(t.object, "datatype", None))
+        if isinstance(term, ox.NamedNode)
+    }
+    return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
+
+
+def html(template: str, **context: object) -> str:
+    """A rendered page; the language and the interface words are always in the context."""
+    lang = str(context.pop("lang", None) or page_lang())
+    return render_template(template, lang=lang, t=i18n.words(lang), **context)
+
+
+def finish(
+    response: Response,
+    build: Build,
+    *,
+    etag: str,
+    vary: str = "Accept, Accept-Language",
+    content_location: str | None = None,
+    links: Mapping[str, str] | None = None,
+    max_age: int = HTML_MAX_AGE,
+) -> Response:
+    """Set the caching and linked-data headers of a negotiated answer."""
+    response.set_etag(etag)
+    response.last_modified = build.built
+    response.headers["Vary"] = vary
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    if content_location:
+        response.headers["Content-Location"] = content_location
+    if links:
+        response.headers["Link"] = link_header(links)
+    return response
+
+
+def conditional(build: Build, etag: str, **headers: object) -> Response | None:
+    """A 304 answer when the client's copy is current, else ``None``."""
+    if not not_modified(etag, build.built):
+        return None
+    response = current_app.response_class(status=304)
+    return finish(response, build, etag=etag, **headers)  # type: ignore[arg-type]
+
+
+def unknown(message: str) -> Problem:
+    return Problem(404, message)

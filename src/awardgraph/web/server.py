@@ -1,0 +1,62 @@
+"""``awardgraph serve``: the app under gunicorn, a production WSGI server (never Flask's development server).
+
+gunicorn forks ``settings.workers`` worker processes, each with a few threads; each worker creates its own app and
+opens the store read-only on its first request, so workers share nothing but the files. ``SIGTERM`` or ``SIGINT``
+to the master stops it gracefully (workers finish the requests they have).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from awardgraph.config import Settings
+
+THREADS = 4
+TIMEOUT = 60
+
+
+def options(settings: Settings) -> dict[str, Any]:
+    """gunicorn's configuration for ``settings``."""
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return {
+        "bind": [f"{host}:{settings.port}"],
+        "workers": settings.workers,
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "timeout": TIMEOUT,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "awardgraph",
+        "preload_app": False,
+        "forwarded_allow_ips": "",
+        "limit_request_line": 8190,
+    }
+
+
+class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type information
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in options(self.settings).items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        from awardgraph.web import create_app
+
+        return create_app(self.settings)
+
+
+def serve(settings: Settings) -> None:
+    """Serve the current build of ``settings.store`` on ``settings.host:settings.port`` until stopped."""
+    from awardgraph.web import create_app
+
+    create_app(settings)  # fail here, in the terminal, on settings the app refuses
+    _Server(settings).run()

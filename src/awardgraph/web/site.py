@@ -1,0 +1,164 @@
+"""The home page and ``/health``, and the accessors every view uses for the settings and the served build."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from awardgraph import queries
+from awardgraph.config import Settings
+from awardgraph.namespaces import prefixes
+from awardgraph.web import conneg, documents, i18n, present, respond
+from awardgraph.web.errors import Problem
+from awardgraph.web.state import Build, NoBuild, Served
+
+bp = Blueprint("site", __name__)
+
+SETTINGS, SERVED = "awardgraph.settings", "awardgraph.served"
+HOME_CLASSES = 12
+
+
+def settings() -> Settings:
+    """The settings the app was created with."""
+    return current_app.extensions[SETTINGS]  # type: ignore[no-any-return]
+
+
+def served() -> Build:
+    """The build being served now (reopened if a new one was switched in); 503 before the first build."""
+    holder: Served = current_app.extensions[SERVED]
+    try:
+        return holder.current()
+    except NoBuild as exc:
+        raise Problem(503, f"No data is being served yet: {exc}.", headers={"Retry-After": "60"}) from None
+
+
+def term_labels(build: Build) -> dict[str, dict[str, str]]:
+    """Labels of the ontology's terms and of the provenance's sources, by IRI and language (once per build)."""
+
+    def compute() -> dict[str, dict[str, str]]:
+        labels: dict[str, dict[str, str]] = {}
+        base = settings().base_iri
+        pairs = [(r["term"], r["label"]) for r in queries.select(build.store, "term-labels", base_iri=base)]
+        pairs += [(r["source"], r["label"]) for r in queries.select(build.store, "source-labels", base_iri=base)]
+        for term, label in pairs:
+            if isinstance(label, ox.Literal) and isinstance(term, ox.NamedNode):
+                labels.setdefault(term.value, {}).setdefault(label.language or "", label.value)
+        return labels
+
+    return build.memo("term-labels", compute)
+
+
+def presenter(build: Build, triples: Sequence[ox.Triple], lang: str) -> present.Presenter:
+    """A presenter knowing the labels in ``triples`` and the ontology's, in ``lang``."""
+    base = settings().base_iri
+    return present.Presenter(
+        base_iri=base, lang=lang, labels=present.label_index(triples, term_labels(build)), prefixes=prefixes(base)
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ClassEntry:
+    node: present.Node
+    count: int
+    members: tuple[present.Node, ...]
+    query: str
+
+
+def home_classes(build: Build, p: present.Presenter) -> list[ClassEntry]:
+    """The classes of the things in the dataset, each with a count and its first members (as entry points)."""
+    base = settings().base_iri
+    counted = build.memo("classes", lambda: queries.select(build.store, "classes", base_iri=base))
+    entries = []
+    for row in counted[:HOME_CLASSES]:
+        cls = str(row["class"].value)
+        members = build.memo(f"instances {cls}", functools.partial(_instances, build, cls))
+        labels = present.label_index(
+            ox.Triple(r["s"], ox.NamedNode(present.LABELS[0]), r["label"]) for r in members if r["label"] is not None
+        )
+        shown = present.Presenter(base_iri=base, lang=p.lang, labels={**p.labels, **labels}, prefixes=dict(p.prefixes))
+        nodes = {str(r["s"].value): shown.node(r["s"]) for r in members}
+        query = queries.standalone("instances", base_iri=base, **{"class": cls})
+        entries.append(ClassEntry(p.node(row["class"]), int(row["n"].value), tuple(nodes.values()), query))
+    return entries
+
+
+def _instances(build: Build, cls: str) -> list[ox.QuerySolution]:
+    return queries.select(build.store, "instances", base_iri=settings().base_iri, **{"class": cls})
+
+
+@bp.app_context_processor
+def _page_context() -> dict[str, object]:
+    """What every page's frame needs: the other language and a link to this page in it, the query prefixes."""
+
+    def switch_language(lang: str) -> str:
+        args = {**request.args.to_dict(flat=True), "lang": lang}
+        return f"{request.path}?{urlencode(args)}"
+
+    lang = respond.page_lang()
+    other = next(x for x in i18n.LANGUAGES if x != lang)
+    return {"switch_language": switch_language, "other_language": other, "declared": prefixes(settings().base_iri)}
+
+
+@bp.get("/")
+def home() -> Response:
+    """What the dataset is, how big, and where to start."""
+    build = served()
+    fmt = respond.pick_format((conneg.HTML,))
+    lang = respond.page_lang()
+    etag = respond.etag_for(build, fmt.key, lang)
+    cached = respond.conditional(build, etag)
+    if cached is not None:
+        return cached
+    description = documents.dataset_triples(build, settings().base_iri)
+    p = presenter(build, description, lang)
+    dataset = ox.NamedNode(f"{settings().base_iri}dataset")
+    body = respond.html(
+        "home.html",
+        lang=lang,
+        title=p.label(dataset.value),
+        summary=_text(description, dataset, lang),
+        classes=home_classes(build, p),
+        manifest=build.manifest,
+        dumps=sorted(_dumps(build)),
+    )
+    return respond.finish(current_app.response_class(body, content_type=fmt.content_type), build, etag=etag)
+
+
+@bp.get("/health")
+def health() -> Response:
+    """Whether the store answers, and which build it serves."""
+    build = served()
+    ok = queries.ask(build.store, "health", base_iri=settings().base_iri)
+    response = jsonify(
+        status="ok" if ok else "failing",
+        build=build.id,
+        built=build.manifest.get("built"),
+        triples=build.manifest.get("triples"),
+        quads=build.manifest.get("quads"),
+        graphs=build.manifest.get("graphs"),
+        base_iri=settings().base_iri,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.status_code = 200 if ok else 503
+    return response
+
+
+def _text(triples: Sequence[ox.Triple], subject: ox.NamedNode, lang: str) -> str | None:
+    texts = {
+        t.object.language or "": t.object.value
+        for t in triples
+        if t.subject == subject
+        and t.predicate.value == "http://purl.org/dc/terms/description"
+        and isinstance(t.object, ox.Literal)
+    }
+    return i18n.pick(texts, lang)
+
+
+def _dumps(build: Build) -> list[str]:
+    listed = build.manifest.get("dumps")
+    return list(listed) if isinstance(listed, dict) else []
