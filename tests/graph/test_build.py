@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, MINI_SHAPES
 
 from awardgraph import builds
 from awardgraph.config import Settings
-from awardgraph.graph.build import ValidationFailed, build, read_manifest
+from awardgraph.graph.build import SHAPES_FILE, ValidationFailed, build, read_manifest
 from awardgraph.graph.dumps import Dump
 from awardgraph.graph.load import LoadError
 from awardgraph.store.oxigraph import EmbeddedStore
@@ -50,6 +50,13 @@ def test_build_becomes_current_with_every_dump(mini_settings: Settings) -> None:
         parsed.parse(data=text, format=fmt)
         triples = {(s, p, o) for s, p, o, *_ in (parsed.quads() if dump.quads else parsed)}
         assert len(triples) == 7, dump  # the 7 triples of mini.trig, in every syntax
+
+
+def test_build_keeps_the_shapes_it_was_validated_with(mini_settings: Settings) -> None:
+    result = build(mini_settings)
+    kept = Graph().parse(result.path / SHAPES_FILE, format="turtle")
+    original = Graph().parse(MINI_SHAPES[0], format="turtle", publicID=mini_settings.base_iri)
+    assert len(kept) == len(original) > 0
 
 
 def test_store_answers_queries_over_the_union_of_graphs(mini_settings: Settings) -> None:

@@ -28,6 +28,7 @@ from awardgraph.store import oxigraph
 Progress = Callable[[str], None]
 
 DESCRIPTION_FILE = "dataset.ttl"
+SHAPES_FILE = "shapes.ttl"  # the shapes this build was validated with, served at {base}shapes
 MANIFEST_FILE = "manifest.json"
 
 
@@ -96,6 +97,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         )
         turtle = description.serialize(format="turtle", encoding="utf-8")
         (partial / DESCRIPTION_FILE).write_bytes(turtle)
+        (partial / SHAPES_FILE).write_bytes(validation.shapes.serialize(format="turtle", encoding="utf-8"))
         store.load(turtle, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(described))
         store.flush()
         del store

@@ -28,7 +28,10 @@ class ShapesError(Exception):
 
 @dataclasses.dataclass
 class Validation:
+    """The findings, and the shapes they came from (a build publishes those shapes beside the data)."""
+
     findings: list[Finding]
+    shapes: Graph
 
     @property
     def conforms(self) -> bool:
@@ -66,7 +69,7 @@ def validate(loaded: Loaded, shapes: Graph, base_iri: str) -> Validation:
         raise ShapesError(f"the shapes cannot be used: {' '.join(str(text).split())[:500]}")
     findings = list(_shacl_findings(results, shapes))
     findings.extend(dataset_findings(loaded.dataset, base_iri))
-    return Validation(findings)
+    return Validation(findings, shapes)
 
 
 def _shacl_findings(results: Graph, shapes: Graph) -> Iterable[Finding]:
