@@ -7,6 +7,7 @@ parse, a bad setting, a query that is not SPARQL, a store with no build, an unre
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -15,23 +16,31 @@ from pathlib import Path
 from awardgraph import __version__, builds
 from awardgraph.config import ConfigError, Settings
 from awardgraph.graph.load import LoadError
+from awardgraph.graph.validate import ShapesError
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
 
 
 def _settings_flags(parser: argparse.ArgumentParser, *names: str) -> None:
     helps = {
-        "data": ("--data", "RDF file or folder to build from; repeatable (env AWARDGRAPH_DATA, ':'-separated). "
-                 "Default: the project's ontology/ and data/"),
+        "data": (
+            "--data",
+            "RDF file or folder to build from; repeatable (env AWARDGRAPH_DATA, ':'-separated). "
+            "Default: the project's ontology/ and data/",
+        ),
         "shapes": ("--shapes", "SHACL file or folder; repeatable (env AWARDGRAPH_SHAPES). Default: shapes/"),
         "store": ("--store", "store directory holding the builds (env AWARDGRAPH_STORE, default var/store)"),
-        "base_iri": ("--base-iri", "base IRI of every identifier (env AWARDGRAPH_BASE_IRI, "
-                     "default https://w3id.org/awardgraph/)"),
+        "base_iri": (
+            "--base-iri",
+            "base IRI of every identifier (env AWARDGRAPH_BASE_IRI, default https://w3id.org/awardgraph/)",
+        ),
         "host": ("--host", "address to listen on (env AWARDGRAPH_HOST, default 127.0.0.1)"),
         "port": ("--port", "port to listen on (env AWARDGRAPH_PORT, default 8080)"),
         "workers": ("--workers", "server worker processes (env AWARDGRAPH_WORKERS, default 2)"),
-        "endpoint": ("--endpoint", "a SPARQL 1.1 query endpoint URL to use instead of the store "
-                     "(env AWARDGRAPH_ENDPOINT)"),
+        "endpoint": (
+            "--endpoint",
+            "a SPARQL 1.1 query endpoint URL to use instead of the store (env AWARDGRAPH_ENDPOINT)",
+        ),
     }
     for name in names:
         flag, text = helps[name]
@@ -43,6 +52,44 @@ def _settings_flags(parser: argparse.ArgumentParser, *names: str) -> None:
             parser.add_argument(flag, dest=name, type=Path, metavar="DIR", help=text)
         else:
             parser.add_argument(flag, dest=name, help=text)
+
+
+def _publish_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--endpoint", metavar="QUERY_URL", help="the store's SPARQL query URL (env AWARDGRAPH_ENDPOINT)")
+    p.add_argument(
+        "--update-endpoint",
+        metavar="URL",
+        help="the store's SPARQL Update URL (env AWARDGRAPH_UPDATE_ENDPOINT; default: the query URL)",
+    )
+    p.add_argument(
+        "--graph-store",
+        metavar="URL",
+        help="the store's Graph Store Protocol URL; staging graphs are then loaded with PUT "
+        "(env AWARDGRAPH_GRAPH_STORE; default: SPARQL Update INSERT DATA)",
+    )
+    p.add_argument("--auth-user", metavar="USER", help="user for HTTP Basic/Digest (env AWARDGRAPH_AUTH_USER)")
+    p.add_argument(
+        "--auth-password-env",
+        metavar="VAR",
+        help="name of the environment variable holding the password (default AWARDGRAPH_AUTH_PASSWORD)",
+    )
+    p.add_argument(
+        "--auth-token-env",
+        metavar="VAR",
+        help="name of the environment variable holding a bearer token (default AWARDGRAPH_AUTH_TOKEN)",
+    )
+    p.add_argument(
+        "--auth-scheme",
+        choices=["auto", "basic", "digest"],
+        help="HTTP authentication scheme (env AWARDGRAPH_AUTH_SCHEME, default auto: the one the server asks for)",
+    )
+    p.add_argument(
+        "--publish-batch",
+        type=int,
+        metavar="N",
+        help="triples per staging request (env AWARDGRAPH_PUBLISH_BATCH, default 20000)",
+    )
+    p.add_argument("--quiet", action="store_true", help="print only errors")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -61,11 +108,21 @@ def make_parser() -> argparse.ArgumentParser:
     _settings_flags(p, "store", "host", "port", "workers", "base_iri", "endpoint")
     p.add_argument("--build-if-missing", action="store_true", help="build first if the store has no build yet")
 
+    p = commands.add_parser(
+        "publish", help="validate, then replace the project's named graphs in a SPARQL 1.1 store atomically"
+    )
+    _settings_flags(p, "data", "shapes", "base_iri")
+    _publish_flags(p)
+
     p = commands.add_parser("query", help="run a SPARQL query against the store or an endpoint")
     p.add_argument("sparql", metavar="SPARQL_OR_FILE", help="a query, or the path of a .rq file, or - for stdin")
     _settings_flags(p, "store", "endpoint", "base_iri")
-    p.add_argument("--format", choices=["table", "json", "csv", "tsv", "turtle"], default="table",
-                   help="output format (default table; CONSTRUCT/DESCRIBE print Turtle unless json)")
+    p.add_argument(
+        "--format",
+        choices=["table", "json", "csv", "tsv", "turtle"],
+        default="table",
+        help="output format (default table; CONSTRUCT/DESCRIBE print Turtle unless json)",
+    )
     return parser
 
 
@@ -78,9 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if overrides.get("shapes"):
             overrides["shapes"] = tuple(overrides["shapes"])
         settings = Settings.from_env(**overrides)
-        handler = {"validate": _validate, "build": _build, "serve": _serve, "query": _query}[args.command]
+        handler = {"validate": _validate, "build": _build, "serve": _serve, "query": _query, "publish": _publish}[
+            args.command
+        ]
         return handler(settings, args)
-    except (ConfigError, LoadError, builds.StoreDirError) as exc:
+    except (ConfigError, LoadError, ShapesError, builds.StoreDirError) as exc:
         print(f"awardgraph: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
@@ -128,8 +187,41 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
     except ValidationFailed as exc:
         return _report_failure(exc, settings)
     if not args.quiet:
-        print(f"Built {result.build_id}: {result.stats.triples} triples in {result.stats.graphs} graphs, "
-              f"{result.stats.entities} entities, in {result.seconds:.1f} s -> {result.path}")
+        print(
+            f"Built {result.build_id}: {result.stats.triples} triples in {result.stats.graphs} graphs, "
+            f"{result.stats.entities} entities, in {result.seconds:.1f} s -> {result.path}"
+        )
+    return EXIT_OK
+
+
+def _publish(settings: Settings, args: argparse.Namespace) -> int:
+    from awardgraph.graph.build import ValidationFailed
+    from awardgraph.graph.publish import PublishFailed, publish
+    from awardgraph.store.base import StoreError
+
+    secrets: dict[str, object] = {}
+    for flag, field in (("auth_password_env", "auth_password"), ("auth_token_env", "auth_token")):
+        variable = getattr(args, flag)
+        if variable:
+            if not os.environ.get(variable):
+                raise ConfigError(f"the variable {variable} named by --{flag.replace('_', '-')} is not set")
+            secrets[field] = os.environ[variable]
+    settings = settings.replace(**secrets) if secrets else settings
+    if not settings.endpoint:
+        raise ConfigError("publish needs the store's query URL: --endpoint URL or AWARDGRAPH_ENDPOINT")
+    try:
+        result = publish(settings, _progress(args.quiet))
+    except ValidationFailed as exc:
+        return _report_failure(exc, settings)
+    except (PublishFailed, StoreError) as exc:
+        print(f"awardgraph: publish failed: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    if not args.quiet:
+        steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.steps.items())
+        print(
+            f"Published {result.triples:,} triples in {result.graphs} graphs to {result.endpoint} "
+            f"in {result.seconds:.1f} s ({steps})"
+        )
     return EXIT_OK
 
 
@@ -169,4 +261,3 @@ def _query_text(arg: str) -> str:
         except OSError as exc:
             raise LoadError(candidate, f"cannot read the query: {exc.strerror}") from None
     return arg
-

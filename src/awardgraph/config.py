@@ -33,6 +33,18 @@ class Settings:
     port: int = 8080
     workers: int = 2
     endpoint: str | None = None
+    # a remote SPARQL 1.1 store (``publish``; ``endpoint`` above is its query URL)
+    update_endpoint: str | None = None
+    graph_store: str | None = None
+    auth_user: str | None = None
+    auth_password: str | None = dataclasses.field(default=None, repr=False)
+    auth_token: str | None = dataclasses.field(default=None, repr=False)
+    auth_scheme: str = "auto"
+    remote_timeout: float = 30.0
+    update_timeout: float = 600.0
+    remote_retries: int = 2
+    union_graphs: str = "store"
+    publish_batch: int = 20_000
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_iri)
@@ -46,6 +58,30 @@ class Settings:
             raise ConfigError(f"AWARDGRAPH_PORT must be between 1 and 65535, got {self.port}")
         if self.workers < 1:
             raise ConfigError(f"AWARDGRAPH_WORKERS must be at least 1, got {self.workers}")
+        self._check_remote()
+
+    def _check_remote(self) -> None:
+        for name in ("endpoint", "update_endpoint", "graph_store"):
+            url = getattr(self, name)
+            if url is not None and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+                raise ConfigError(f"AWARDGRAPH_{name.upper()} must be an http(s) URL, got {url!r}")
+        choices = {"auth_scheme": ("auto", "basic", "digest"), "union_graphs": ("store", "listed")}
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ConfigError(
+                    f"AWARDGRAPH_{name.upper()} must be one of {', '.join(allowed)}, got {getattr(self, name)!r}"
+                )
+        if self.auth_token and self.auth_user:
+            raise ConfigError("set AWARDGRAPH_AUTH_TOKEN or AWARDGRAPH_AUTH_USER, not both")
+        if self.auth_password and not self.auth_user:
+            raise ConfigError("AWARDGRAPH_AUTH_PASSWORD is set but AWARDGRAPH_AUTH_USER is not")
+        for name in ("remote_timeout", "update_timeout"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"AWARDGRAPH_{name.upper()} must be a positive number of seconds")
+        if self.remote_retries < 0:
+            raise ConfigError(f"AWARDGRAPH_REMOTE_RETRIES must be 0 or more, got {self.remote_retries}")
+        if self.publish_batch < 1:
+            raise ConfigError(f"AWARDGRAPH_PUBLISH_BATCH must be at least 1, got {self.publish_batch}")
 
     @property
     def data_paths(self) -> tuple[Path, ...]:
@@ -75,11 +111,16 @@ class Settings:
 
 
 def _convert(name: str, raw: str) -> object:
-    if name in ("port", "workers"):
+    if name in ("port", "workers", "remote_retries", "publish_batch"):
         try:
             return int(raw)
         except ValueError:
             raise ConfigError(f"AWARDGRAPH_{name.upper()} must be a whole number, got {raw!r}") from None
+    if name in ("remote_timeout", "update_timeout"):
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"AWARDGRAPH_{name.upper()} must be a number of seconds, got {raw!r}") from None
     if name == "store":
         return Path(raw)
     if name in ("data", "shapes"):
