@@ -36,6 +36,8 @@ def options(settings: Settings) -> dict[str, Any]:
         "preload_app": False,
         "forwarded_allow_ips": "",
         "limit_request_line": 8190,
+        # gunicorn 27's control socket has one fixed path per user: two servers on a machine would fight over it
+        "control_socket_disable": True,
     }
 
 
