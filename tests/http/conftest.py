@@ -1,5 +1,5 @@
-"""Fixtures for the HTTP tests: a small dataset built into a temporary store, the app over it, and (when the
-repository's own data builds) the app over the real data."""
+"""Fixtures for the HTTP tests: a small dataset built into a temporary store, the app over it, and the app over
+the repository's own data (which must build: a test that needs it fails, never skips, when it does not)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from httphelp import site_settings
+from httphelp import build_or_fail, site_settings
 
 from awardgraph.config import Settings
 from awardgraph.graph.build import BuildResult, build
@@ -41,15 +41,13 @@ def client(app: Flask) -> Iterator[FlaskClient]:
 
 @pytest.fixture(scope="session")
 def real(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The repository's own ontology and data, built once; skipped while data/ is empty or does not build."""
+    """The repository's own ontology, data and shapes, built once. A broken build fails the tests that use it (a
+    skip would hide it)."""
     data = [p for p in default_data_paths() if p.is_dir() and any(p.glob("*.t*"))]
     if len(data) < 2:
-        pytest.skip("the repository's data/ has no files yet")
+        pytest.fail(f"the repository's ontology/ and data/ hold no RDF files (looked in {default_data_paths()})")
     settings = Settings(store=tmp_path_factory.mktemp("real") / "store")
-    try:
-        build(settings)
-    except Exception as exc:  # the data is another engineer's work in progress; say why and skip
-        pytest.skip(f"the repository's data does not build right now: {exc}")
+    build_or_fail(settings, "the repository's data")
     return settings
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from awardgraph.config import Settings
+from awardgraph.graph.build import BuildResult, build
 
 RDFLIB_FORMATS = {
     "text/turtle": "turtle",
@@ -61,11 +63,19 @@ def write_crowd(path: Path, count: int = CROWD) -> Path:
     return path
 
 
-def site_settings(root: Path, **changes: object) -> Settings:
-    crowd = write_crowd(root / "crowd.trig")
+def site_settings(root: Path, *, crowd_size: int = CROWD, **changes: object) -> Settings:
+    crowd = write_crowd(root / "crowd.trig", crowd_size)
     return Settings(
         base_iri=BASE,
         store=root / "store",
         data=(FIXTURES / "site.trig", crowd),
         shapes=(FIXTURES / "shapes.ttl",),
     ).replace(**changes)
+
+
+def build_or_fail(settings: Settings, what: str) -> BuildResult:
+    """Build ``settings``; a build that fails fails the test asking for it (never a skip, which would hide it)."""
+    try:
+        return build(settings)
+    except Exception as exc:
+        pytest.fail(f"{what} does not build: {type(exc).__name__}: {exc}")

@@ -1,10 +1,12 @@
-"""The app over the repository's own ontology and data (skipped while they are empty or do not build)."""
+"""The app over the repository's own ontology, data and shapes (which must build: see ``conftest.real``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask.testing import FlaskClient
-from httphelp import BROWSER_ACCEPT, parse, same_graph
+from httphelp import BROWSER_ACCEPT, build_or_fail, parse, same_graph
 from rdflib import URIRef
 
 from awardgraph.config import Settings
@@ -55,3 +57,13 @@ def test_pages(real_client: FlaskClient, path: str) -> None:
 def test_ontology_turtle(real_client: FlaskClient) -> None:
     r = real_client.get("/ontology", headers={"Accept": "text/turtle"})
     assert r.status_code == 200 and len(parse(r.get_data(), r.content_type)) > 20
+
+
+def test_a_data_set_that_does_not_build_fails_the_tests_using_it(tmp_path: Path) -> None:
+    """``conftest.real`` builds through ``build_or_fail``: broken data must fail a test, never skip it."""
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<id/x> <p> .\n", encoding="utf-8")
+    settings = Settings(store=tmp_path / "store", data=(broken,), shapes=(tmp_path / "none",))
+    with pytest.raises(pytest.fail.Exception, match="does not build") as failed:
+        build_or_fail(settings, "the broken data")
+    assert not isinstance(failed.value, pytest.skip.Exception)

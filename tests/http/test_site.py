@@ -32,10 +32,14 @@ def test_home(client: FlaskClient, site: tuple[Settings, BuildResult]) -> None:
     assert f"{site[1].stats.triples} triples" in page
     assert 'href="/sparql"' in page and 'href="/dataset"' in page and 'href="/ontology"' in page
     assert 'href="/doc/place/lublin"' in page and 'href="/dumps/awardgraph.ttl"' in page
-    # the people: a count, the first 30 (in IRI order), and the query for the rest
-    assert "(521 things)" in page
+    # the people: a count, the first 30 (in IRI order), and their list page for the rest
+    assert '<a href="/list/schema-person">521 things</a>' in page
     assert 'href="/doc/person/jan-kowalski"' in page and page.count('href="/doc/visitor/') == 29
-    assert "/sparql?query=" in page
+    assert "All 521 things of this class" in page
+    # every class of the things has its list page linked
+    for slug in ("schema-person", "schema-city", "ag-distinction", "schema-web-page"):
+        assert f'href="/list/{slug}"' in page
+    assert 'href="/shapes"' in page and 'href="/sitemap.xml"' in page
     assert "Wyróżnienia" in client.get("/?lang=pl").get_data(as_text=True)
 
 

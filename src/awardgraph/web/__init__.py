@@ -31,7 +31,7 @@ CORS_HEADERS = {
 
 def create_app(settings: Settings) -> Flask:
     """The awardgraph web app serving the current build of ``settings.store``."""
-    from awardgraph.web import dataset, errors, resources, site, sparql, vocab
+    from awardgraph.web import dataset, errors, lists, resources, shapes, site, sitemap, sparql, vocab
 
     if settings.endpoint is not None:
         raise ConfigError(
@@ -44,7 +44,7 @@ def create_app(settings: Settings) -> Flask:
     app.extensions[site.SETTINGS] = settings
     app.extensions[site.SERVED] = Served(settings.store)
     errors.register(app)
-    for blueprint in (site.bp, sparql.bp, resources.bp, vocab.bp, dataset.bp):
+    for blueprint in (site.bp, sparql.bp, resources.bp, vocab.bp, shapes.bp, dataset.bp, lists.bp, sitemap.bp):
         app.register_blueprint(blueprint)
 
     @app.after_request

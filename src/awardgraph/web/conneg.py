@@ -144,6 +144,8 @@ TABLE_RESULTS = (SPARQL_JSON, SPARQL_XML, CSV, TSV, HTML)
 BOOLEAN_RESULTS = (SPARQL_JSON, SPARQL_XML, HTML)
 #: The bare endpoint: the service description to machines, the query page to browsers.
 SERVICE = (TURTLE, JSONLD, RDFXML, NTRIPLES, HTML)
+#: A list page (``/list/{class}``): HTML first, then JSON and CSV.
+LIST = (HTML, JSON, CSV)
 #: Error bodies: plain text unless the client prefers HTML or JSON.
 ERRORS = (TEXT, HTML, JSON)
 

@@ -131,10 +131,16 @@ def _page(build: Build, lang: str, urls: dict[str, str]) -> str:
         for t in index.get(str(dataset), [])
         if t.predicate.value == f"{DCT}description" and isinstance(t.object, ox.Literal)
     }
+    parts = [  # what the description names {base}dataset#x (contact point, distributions): anchors on this page
+        (node.value.split("#", 1)[1], p.node(node), p.rows(node, index, {}))
+        for node in sorted({t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}, key=str)
+        if node.value.startswith(f"{dataset.value}#")
+    ]
     return respond.html(
         "dataset.html",
         lang=lang,
         title=p.label(dataset.value),
+        parts=parts,
         summary=i18n.pick(texts, lang),
         properties=rows,
         downloads=downloads(build),

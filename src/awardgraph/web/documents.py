@@ -1,9 +1,13 @@
 """What a resource document says: the triples every RDF format carries, and the provenance the HTML page shows.
 
 A document of ``{base}id/x`` holds the thing's own statements, the statements of the blank nodes it points to, the
-labels of everything it links to, the statements pointing at it (at most :data:`INBOUND_LIMIT`) with the labels
-of their subjects, and the document's own metadata (``foaf:primaryTopic``, ``void:inDataset``, licence). All
-queries are the named ones in :mod:`awardgraph.queries`; the IRI is bound, never spliced into text.
+labels of everything it links to, the statements pointing at it (one page of :data:`INBOUND_PAGE`, in subject
+and property order) with the labels of their subjects, and the document's own metadata (``foaf:primaryTopic``,
+``void:inDataset``, licence). When more statements point at the thing than one page holds, the document is page 1
+of them and ``{doc}?inbound-page=N`` is page N: the same description with the next window of inbound statements,
+and Hydra paging triples (a ``hydra:Collection`` ``{doc}#inbound`` with ``hydra:totalItems``, and this page as a
+``hydra:PartialCollectionView`` with ``hydra:first``/``previous``/``next``/``last``). All queries are the named
+ones in :mod:`awardgraph.queries`; the IRI is bound, never spliced into text.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import pyoxigraph as ox
 from awardgraph import queries
 from awardgraph.web.state import Build
 
-INBOUND_LIMIT = 500  # as in queries/inbound.rq
+INBOUND_PAGE = 500  # statements pointing at a thing per page of its document
+PAGE_PARAMETER = "inbound-page"
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 FOAF_DOCUMENT = ox.NamedNode("http://xmlns.com/foaf/0.1/Document")
@@ -25,6 +30,48 @@ VOID_IN_DATASET = ox.NamedNode("http://rdfs.org/ns/void#inDataset")
 DCT_LICENSE = ox.NamedNode("http://purl.org/dc/terms/license")
 DCT_MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+XSD_NON_NEGATIVE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+HYDRA = "http://www.w3.org/ns/hydra/core#"
+
+
+@dataclasses.dataclass(frozen=True)
+class Paging:
+    """Which page of the statements pointing at a thing a document shows, of how many."""
+
+    page: int
+    total: int
+    size: int
+
+    @property
+    def last(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def paged(self) -> bool:
+        """Whether there is more than one page (only then do documents carry paging links)."""
+        return self.last > 1
+
+    @property
+    def first_shown(self) -> int:
+        return (self.page - 1) * self.size + 1
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.page * self.size, self.total)
+
+    def neighbours(self) -> dict[str, int]:
+        """Relation (``first``, ``prev``, ``next``, ``last``) -> page number, as far as they exist."""
+        found = {"first": 1, "last": self.last}
+        if self.page > 1:
+            found["prev"] = self.page - 1
+        if self.page < self.last:
+            found["next"] = self.page + 1
+        return found
+
+
+def page_iri(document: str, page: int) -> str:
+    """The IRI of page ``page`` of a document's inbound statements (page 1 is the document itself)."""
+    return document if page == 1 else f"{document}?{PAGE_PARAMETER}={page}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,10 +93,16 @@ class Description:
     triples: list[ox.Triple]
     inbound_counts: dict[str, int]
     provenance: dict[tuple[str, str], list[Assertion]]
+    paging: Paging = Paging(1, 0, INBOUND_PAGE)
 
     @property
     def inbound_total(self) -> int:
         return sum(self.inbound_counts.values())
+
+    @property
+    def exists(self) -> bool:
+        """Whether the page asked for is there (page 1 always is)."""
+        return self.paging.page <= self.paging.last
 
 
 def exists(build: Build, iri: str, base_iri: str) -> bool:
@@ -58,38 +111,66 @@ def exists(build: Build, iri: str, base_iri: str) -> bool:
 
 
 def describe(
-    build: Build, iri: str, *, base_iri: str, document: str | None, for_page: bool = False
+    build: Build, iri: str, *, base_iri: str, document: str | None, for_page: bool = False, page: int = 1
 ) -> Description | None:
-    """The description of ``iri``, or ``None`` if the dataset knows nothing of it.
+    """The description of ``iri`` with page ``page`` of the statements pointing at it, or ``None`` if the dataset
+    knows nothing of it (a page past the last one comes back with ``exists`` false).
 
     ``document`` is the canonical IRI of the describing document, which gets its metadata triples; ``None`` for a
     resource that is its own document (the ontology, the dataset, a named graph). ``for_page`` adds what only the
-    HTML page shows (provenance per statement, inbound counts); the triples are the same either way.
+    HTML page shows (provenance per statement); the triples are the same either way.
     """
     if not exists(build, iri, base_iri):
         return None
     store = build.store
+    this = ox.NamedNode(iri)
     triples = queries.construct(store, "describe", base_iri=base_iri, this=iri)
-    triples += queries.construct(store, "inbound", base_iri=base_iri, this=iri)
+    inbound = queries.construct(store, "inbound", queries.Window.page(page, INBOUND_PAGE), base_iri=base_iri, this=iri)
+    shown = sum(1 for t in inbound if t.object == this)
+    counts: dict[str, int] = {}
+    if for_page or page > 1 or shown >= INBOUND_PAGE:  # the counts are needed (else page 1 holds them all)
+        counts = {
+            str(row["p"].value): int(row["n"].value)
+            for row in queries.select(store, "inbound-counts", base_iri=base_iri, this=iri)
+        }
+    paging = Paging(page, sum(counts.values()) if counts else shown, INBOUND_PAGE)
+    triples += inbound
+    this_document = page_iri(document or iri, page)
     if document is not None:
-        triples += document_metadata(build, iri, document, base_iri)
-    if not for_page:
-        return Description(iri, document, unique(triples), {}, {})
-    counts = {
-        str(row["p"].value): int(row["n"].value)
-        for row in queries.select(store, "inbound-counts", base_iri=base_iri, this=iri)
-    }
-    return Description(iri, document, unique(triples), counts, provenance(build, iri, base_iri))
+        triples += document_metadata(build, iri, this_document, base_iri)
+    if paging.paged:
+        triples += paging_triples(document or iri, paging)
+    found = provenance(build, iri, base_iri) if for_page else {}
+    return Description(iri, this_document if document else None, unique(triples), counts, found, paging)
 
 
-def describe_graph(build: Build, graph: str, *, base_iri: str, for_page: bool = False) -> Description | None:
+def describe_graph(
+    build: Build, graph: str, *, base_iri: str, for_page: bool = False, page: int = 1
+) -> Description | None:
     """A named graph as a document: the statements inside it, and what ``graph/provenance`` says about it."""
     contents = queries.construct(build.store, "graph", base_iri=base_iri, graph=graph)
-    about = describe(build, graph, base_iri=base_iri, document=None, for_page=for_page)
+    about = describe(build, graph, base_iri=base_iri, document=None, for_page=for_page, page=page)
     if not contents and about is None:
         return None
-    triples = unique([*contents, *(about.triples if about else [])])
-    return Description(graph, None, triples, about.inbound_counts if about else {}, about.provenance if about else {})
+    if about is None:
+        return Description(graph, None, unique(contents), {}, {})
+    return dataclasses.replace(about, triples=unique([*contents, *about.triples]))
+
+
+def paging_triples(document: str, paging: Paging) -> list[ox.Triple]:
+    """Hydra paging: the inbound statements of ``document`` as a collection, and this page as a view of it."""
+    collection, view = ox.NamedNode(f"{document}#inbound"), ox.NamedNode(page_iri(document, paging.page))
+    total = ox.Literal(str(paging.total), datatype=XSD_NON_NEGATIVE)
+    triples = [
+        ox.Triple(collection, RDF_TYPE, ox.NamedNode(f"{HYDRA}Collection")),
+        ox.Triple(collection, ox.NamedNode(f"{HYDRA}totalItems"), total),
+        ox.Triple(collection, ox.NamedNode(f"{HYDRA}view"), view),
+        ox.Triple(view, RDF_TYPE, ox.NamedNode(f"{HYDRA}PartialCollectionView")),
+    ]
+    names = {"first": "first", "prev": "previous", "next": "next", "last": "last"}
+    for rel, number in paging.neighbours().items():
+        triples.append(ox.Triple(view, ox.NamedNode(f"{HYDRA}{names[rel]}"), ox.NamedNode(page_iri(document, number))))
+    return triples
 
 
 def document_metadata(build: Build, iri: str, document: str, base_iri: str) -> list[ox.Triple]:

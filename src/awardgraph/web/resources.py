@@ -1,5 +1,6 @@
 """Dereferenceable URIs: ``/id/...`` answers 303 to ``/doc/...``, which negotiates HTML and RDF; ``/graph/...``
-serves a named graph with its provenance.
+serves a named graph with its provenance. Both take ``?inbound-page=N`` for the statements pointing at the thing
+beyond the first page (see :mod:`awardgraph.web.documents`).
 
 The canonical IRIs come from the configured base (``{base}id/x`` is described by ``{base}doc/x``); the request's
 host is never used to make one.
@@ -21,7 +22,7 @@ from awardgraph.web.state import Build
 
 bp = Blueprint("resources", __name__)
 
-Describer = Callable[[Build, bool], documents.Description | None]
+Describer = Callable[[Build, bool, int], documents.Description | None]
 
 
 @bp.get("/id/<path:rest>")
@@ -47,8 +48,10 @@ def document(rest: str) -> Response:
         iri,
         f"/doc/{rest}",
         fixed,
-        lambda build, page: (
-            documents.describe(build, iri, base_iri=base, document=doc, for_page=page) if _valid(iri) else None
+        lambda build, html, page: (
+            documents.describe(build, iri, base_iri=base, document=doc, for_page=html, page=page)
+            if _valid(iri)
+            else None
         ),
     )
 
@@ -63,37 +66,50 @@ def graph(rest: str) -> Response:
         iri,
         f"/graph/{rest}",
         fixed,
-        lambda build, page: documents.describe_graph(build, iri, base_iri=base, for_page=page) if _valid(iri) else None,
+        lambda build, html, page: (
+            documents.describe_graph(build, iri, base_iri=base, for_page=html, page=page) if _valid(iri) else None
+        ),
     )
 
 
 def answer(iri: str, path: str, fixed: conneg.Format | None, describe: Describer) -> Response:
     """Negotiate, check the client's cache, describe, and render one resource document."""
     build = served()
-    urls = respond.alternates(path, conneg.DOCUMENT)
+    page = respond.page_number(documents.PAGE_PARAMETER)
+    urls = respond.alternates(path, conneg.DOCUMENT, page=_page_query(page))
     fmt = respond.pick_format(conneg.DOCUMENT, fixed=fixed, urls=urls)
     lang = respond.page_lang()
-    etag = respond.etag_for(build, fmt.key, lang if fmt is conneg.HTML else "")
+    etag = respond.etag_for(build, fmt.key, lang if fmt is conneg.HTML else "", str(page))
     headers: dict[str, Any] = {"content_location": urls[fmt.key], "links": urls}
     cached = respond.conditional(build, etag, **headers)
     if cached is not None:
         return cached
-    description = describe(build, fmt is conneg.HTML)
+    description = describe(build, fmt is conneg.HTML, page)
     if description is None:
         return _not_found(iri, fmt)
+    if not description.exists:
+        raise Problem(404, f"The statements pointing at {iri} have {description.paging.last} page(s), not {page}.")
+    pages = {rel: f"{path}{fmt.suffix}{_page_query(n)}" for rel, n in description.paging.neighbours().items()}
     if fmt is conneg.HTML:
-        body: str | bytes = _html(build, description, urls, lang)
+        body: str | bytes = _html(build, description, urls, lang, path)
     else:
         body = respond.rdf_bytes(description.triples, fmt, _prefixes())
     response = current_app.response_class(body, content_type=fmt.content_type)
+    if description.paging.paged:
+        headers["pages"] = pages
     return respond.finish(response, build, etag=etag, **headers)
 
 
-def _html(build: Build, description: documents.Description, urls: dict[str, str], lang: str) -> str:
+def _page_query(page: int) -> str:
+    return f"?{documents.PAGE_PARAMETER}={page}" if page > 1 else ""
+
+
+def _html(build: Build, description: documents.Description, urls: dict[str, str], lang: str, path: str) -> str:
     page = present.resource_page(description, presenter(build, description.triples, lang))
     base = settings().base_iri
     jsonld = json.loads(respond.rdf_bytes(description.triples, conneg.JSONLD, {}))
     query = queries.standalone("describe", base_iri=base, this=description.iri)
+    pages = {rel: f"{path}{_page_query(n)}" for rel, n in description.paging.neighbours().items()}
     return respond.html(
         "resource.html",
         page=page,
@@ -103,6 +119,8 @@ def _html(build: Build, description: documents.Description, urls: dict[str, str]
         lang=lang,
         query=query,
         document=description.document,
+        paging=description.paging,
+        pages=pages if description.paging.paged else {},
     )
 
 
@@ -130,4 +148,5 @@ def _valid(iri: str) -> bool:
 def _prefixes() -> dict[str, str]:
     from awardgraph.namespaces import prefixes
 
-    return {k: v for k, v in prefixes(settings().base_iri).items() if k not in ("id", "g")}
+    shown = {k: v for k, v in prefixes(settings().base_iri).items() if k not in ("id", "g")}
+    return {**shown, "hydra": documents.HYDRA}

@@ -34,14 +34,27 @@ def pick_format(
     return fmt
 
 
-def alternates(base_path: str, formats: Iterable[conneg.Format]) -> dict[str, str]:
-    """Format key -> the URL of that format of a document at ``base_path`` (by suffix)."""
-    return {f.key: f"{base_path}{f.suffix}" for f in formats if f.suffix}
+def page_number(parameter: str) -> int:
+    """The page a request asks for with ``?{parameter}=N`` (1 when absent); a 400 :class:`Problem` if not a page."""
+    raw = request.args.get(parameter)
+    if raw is None:
+        return 1
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise Problem(400, f"?{parameter}= must be a page number from 1, not {raw!r}.")
+    return int(raw)
 
 
-def link_header(urls: Mapping[str, str]) -> str:
-    """``Link`` header value with one ``rel="alternate"`` per format."""
-    return ", ".join(f'<{url}>; rel="alternate"; type="{conneg.FORMATS[key].media_type}"' for key, url in urls.items())
+def alternates(base_path: str, formats: Iterable[conneg.Format], *, page: str = "") -> dict[str, str]:
+    """Format key -> the URL of that format of a document at ``base_path`` (by suffix), ``page`` (a query string
+    such as ``?page=2``, or nothing) appended."""
+    return {f.key: f"{base_path}{f.suffix}{page}" for f in formats if f.suffix}
+
+
+def link_header(urls: Mapping[str, str], pages: Mapping[str, str] | None = None) -> str:
+    """``Link`` header value: one ``rel="alternate"`` per format, then ``first``/``prev``/``next``/``last``."""
+    links = [f'<{url}>; rel="alternate"; type="{conneg.FORMATS[key].media_type}"' for key, url in urls.items()]
+    links += [f'<{url}>; rel="{rel}"' for rel, url in (pages or {}).items()]
+    return ", ".join(links)
 
 
 def etag_for(build: Build, *parts: str) -> str:
@@ -51,9 +64,12 @@ def etag_for(build: Build, *parts: str) -> str:
 
 
 def not_modified(etag: str, built: dt.datetime) -> bool:
-    """Whether the client's cached copy is still current (``If-None-Match``, else ``If-Modified-Since``)."""
+    """Whether the client's cached copy is still current (``If-None-Match``, else ``If-Modified-Since``).
+
+    ``If-None-Match`` uses the weak comparison (RFC 9110, 13.1.2): a ``W/"..."`` validator, as proxies that
+    compress answers send back, matches too."""
     if request.if_none_match:
-        return request.if_none_match.contains(etag)
+        return request.if_none_match.contains_weak(etag)
     since = request.if_modified_since
     return since is not None and built <= since
 
@@ -89,9 +105,10 @@ def finish(
     vary: str = "Accept, Accept-Language",
     content_location: str | None = None,
     links: Mapping[str, str] | None = None,
+    pages: Mapping[str, str] | None = None,
     max_age: int = HTML_MAX_AGE,
 ) -> Response:
-    """Set the caching and linked-data headers of a negotiated answer."""
+    """Set the caching and linked-data headers of a negotiated answer (``pages``: ``next`` and the like)."""
     response.set_etag(etag)
     response.last_modified = build.built
     response.headers["Vary"] = vary
@@ -99,8 +116,8 @@ def finish(
     response.cache_control.max_age = max_age
     if content_location:
         response.headers["Content-Location"] = content_location
-    if links:
-        response.headers["Link"] = link_header(links)
+    if links or pages:
+        response.headers["Link"] = link_header(links or {}, pages)
     return response
 
 

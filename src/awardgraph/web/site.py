@@ -66,24 +66,30 @@ class ClassEntry:
     node: present.Node
     count: int
     members: tuple[present.Node, ...]
-    query: str
+    list_path: str
 
 
 def home_classes(build: Build, p: present.Presenter) -> list[ClassEntry]:
-    """The classes of the things in the dataset, each with a count and its first members (as entry points)."""
+    """The classes of the things in the dataset, each with a count, its list page and (for the first
+    :data:`HOME_CLASSES`) its first members, as entry points."""
+    from awardgraph.web import lists  # lists uses this module's accessors
+
     base = settings().base_iri
-    counted = build.memo("classes", lambda: queries.select(build.store, "classes", base_iri=base))
     entries = []
-    for row in counted[:HOME_CLASSES]:
-        cls = str(row["class"].value)
-        members = build.memo(f"instances {cls}", functools.partial(_instances, build, cls))
-        labels = present.label_index(
-            ox.Triple(r["s"], ox.NamedNode(present.LABELS[0]), r["label"]) for r in members if r["label"] is not None
-        )
-        shown = present.Presenter(base_iri=base, lang=p.lang, labels={**p.labels, **labels}, prefixes=dict(p.prefixes))
-        nodes = {str(r["s"].value): shown.node(r["s"]) for r in members}
-        query = queries.standalone("instances", base_iri=base, **{"class": cls})
-        entries.append(ClassEntry(p.node(row["class"]), int(row["n"].value), tuple(nodes.values()), query))
+    for number, cls in enumerate(lists.classes(build).values()):
+        nodes: dict[str, present.Node] = {}
+        if number < HOME_CLASSES:
+            members = build.memo(f"instances {cls.iri}", functools.partial(_instances, build, cls.iri))
+            labels = present.label_index(
+                ox.Triple(r["s"], ox.NamedNode(present.LABELS[0]), r["label"])
+                for r in members
+                if r["label"] is not None
+            )
+            shown = present.Presenter(
+                base_iri=base, lang=p.lang, labels={**p.labels, **labels}, prefixes=dict(p.prefixes)
+            )
+            nodes = {str(r["s"].value): shown.node(r["s"]) for r in members}
+        entries.append(ClassEntry(p.node(ox.NamedNode(cls.iri)), cls.count, tuple(nodes.values()), cls.path))
     return entries
 
 

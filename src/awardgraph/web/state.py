@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from awardgraph.graph.build import DESCRIPTION_FILE, MANIFEST_FILE
+from awardgraph.graph.build import DESCRIPTION_FILE, MANIFEST_FILE, SHAPES_FILE
 from awardgraph.store.base import Store
 from awardgraph.store.oxigraph import EmbeddedStore
 
@@ -42,6 +42,11 @@ class Build:
     @property
     def description_file(self) -> Path:
         return self.path / DESCRIPTION_FILE
+
+    @property
+    def shapes_file(self) -> Path:
+        """The SHACL shapes the build was validated with (builds made before it was kept have none)."""
+        return self.path / SHAPES_FILE
 
     @property
     def dumps(self) -> Path:
