@@ -59,6 +59,7 @@ class Stats:
     classes: dict[str, int]
     properties: dict[str, int]
     example: str | None
+    period: tuple[ox.Literal, ox.Literal] | None  # earliest start and latest end of the events in the data
 
 
 def compute_stats(store: ox.Store, base_iri: str, *, exclude: set[str]) -> Stats:
@@ -84,7 +85,20 @@ def compute_stats(store: ox.Store, base_iri: str, *, exclude: set[str]) -> Stats
         classes=grouped("c", "?s a ?c", "COUNT(DISTINCT ?s)"),
         properties=grouped("p", "?s ?p ?o", "COUNT(*)"),
         example=_example(store, id_space),
+        period=_period(store, scope),
     )
+
+
+def _period(store: ox.Store, scope: str) -> tuple[ox.Literal, ox.Literal] | None:
+    """The temporal coverage: the earliest ``schema:startDate`` and latest end (or start) of any event.
+
+    Dates have mixed precision (``xsd:date``, ``xsd:gYearMonth``); their lexical forms sort chronologically.
+    """
+    pattern = "?e <http://schema.org/startDate>|<http://schema.org/endDate> ?d"
+    query = f"SELECT ?d WHERE {{ {scope % pattern} }}"
+    dates = sorted({r["d"] for r in store.query(query)}, key=lambda d: str(d.value))  # type: ignore[union-attr]
+    literals = [d for d in dates if isinstance(d, ox.Literal)]
+    return (literals[0], literals[-1]) if literals else None
 
 
 def _example(store: ox.Store, id_space: str) -> str | None:
@@ -189,6 +203,8 @@ def describe(
                 _code(g, f"{EU}language/{lang}", f"{EU}language", DCTERMS.LinguisticSystem),
             )
         )
+    if stats.period:
+        _temporal(g, dataset, stats.period)
     g.add((dataset, DCTERMS.spatial, _typed(g, URIRef("https://sws.geonames.org/765876/"), DCTERMS.Location)))
     g.add((dataset, DCTERMS.conformsTo, _typed(g, URIRef(f"{b}ontology"), DCTERMS.Standard)))
     g.add((dataset, DCTERMS.issued, when))
@@ -255,6 +271,14 @@ def _code(g: Graph, iri: str, scheme: str, *classes: URIRef) -> URIRef:
     g.add((node, SKOS.inScheme, _typed(g, URIRef(scheme), SKOS.ConceptScheme)))
     g.add((URIRef(scheme), DCTERMS.title, Literal(SCHEME_TITLES[scheme], lang="en")))
     return node
+
+
+def _temporal(g: Graph, dataset: URIRef, period: tuple[ox.Literal, ox.Literal]) -> None:
+    coverage = URIRef(f"{dataset}#temporal")
+    g.add((dataset, DCTERMS.temporal, coverage))
+    g.add((coverage, RDF.type, DCTERMS.PeriodOfTime))
+    for prop, value in zip((DCAT.startDate, DCAT.endDate), period, strict=True):
+        g.add((coverage, prop, Literal(value.value, datatype=URIRef(value.datatype.value))))
 
 
 def _void_statistics(g: Graph, dataset: URIRef, stats: Stats, base_iri: str) -> None:
