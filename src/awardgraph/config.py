@@ -7,6 +7,7 @@ down, so tests build settings explicitly.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -45,6 +46,25 @@ class Settings:
     remote_retries: int = 2
     union_graphs: str = "store"
     publish_batch: int = 20_000
+    shacl_engine: str = "sparql"  # "pyshacl" runs the reference engine (slow; any SHACL feature)
+    remote_refresh: float = 10.0  # serving from a remote store: seconds between checks for a new publish
+    # defences of the public endpoint (docs/security.md says what each one does)
+    query_timeout: float = 10.0  # wall-clock seconds a user query may take, parsing included
+    query_processes: int = 2  # processes running user queries, per server worker
+    query_memory: int = 1024  # MiB a query process may allocate beyond what it holds at start (0: no limit)
+    query_wait: float = 2.0  # seconds a query may wait for a free query process before a 503
+    long_query: float = 1.0  # seconds after which a query is long (it may go on only while long_queries allow)
+    long_queries: int = 1  # long queries at once, per server worker (always fewer than query_processes)
+    max_query: int = 32 * 1024  # bytes of query text (413)
+    max_url: int = 8 * 1024  # bytes of request target (414)
+    max_body: int = 1024 * 1024  # bytes of any request body (413)
+    max_depth: int = 64  # nesting of brackets in a query (400)
+    max_rows: int = 10_000  # solutions of a SELECT answer; more are cut, and the answer says so
+    max_triples: int = 100_000  # triples of a CONSTRUCT/DESCRIBE answer; more are cut, and the answer says so
+    client_queries: int = 2  # user queries one client may have running at once (429)
+    client_budget: float = 60.0  # query-seconds per minute one client may use (429; 0: no budget)
+    trusted_proxies: tuple[str, ...] = ()  # proxies whose X-Forwarded-For names the client (addresses, networks)
+    federation: tuple[str, ...] = ()  # SERVICE endpoints queries may call (none: federation is off)
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_iri)
@@ -58,7 +78,28 @@ class Settings:
             raise ConfigError(f"AWARDGRAPH_PORT must be between 1 and 65535, got {self.port}")
         if self.workers < 1:
             raise ConfigError(f"AWARDGRAPH_WORKERS must be at least 1, got {self.workers}")
+        if self.shacl_engine not in ("sparql", "pyshacl"):
+            raise ConfigError(f"AWARDGRAPH_SHACL_ENGINE must be sparql or pyshacl, got {self.shacl_engine!r}")
         self._check_remote()
+        self._check_limits()
+
+    def _check_limits(self) -> None:
+        positive = ("query_timeout", "long_query", "query_processes", "max_query", "max_url", "max_body", "max_depth")
+        for name in (*positive, "max_rows", "max_triples", "client_queries", "long_queries"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"AWARDGRAPH_{name.upper()} must be more than 0, got {getattr(self, name)}")
+        for name in ("query_memory", "query_wait", "client_budget"):
+            if not getattr(self, name) >= 0:
+                raise ConfigError(f"AWARDGRAPH_{name.upper()} must be 0 or more, got {getattr(self, name)}")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ConfigError(f"AWARDGRAPH_TRUSTED_PROXIES: {proxy!r} is not an address or network") from None
+        for url in self.federation:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ConfigError(f"AWARDGRAPH_FEDERATION must list http(s) endpoint URLs, got {url!r}")
 
     def _check_remote(self) -> None:
         for name in ("endpoint", "update_endpoint", "graph_store"):
@@ -78,6 +119,8 @@ class Settings:
         for name in ("remote_timeout", "update_timeout"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"AWARDGRAPH_{name.upper()} must be a positive number of seconds")
+        if not self.remote_refresh >= 0:
+            raise ConfigError(f"AWARDGRAPH_REMOTE_REFRESH must be 0 or more seconds, got {self.remote_refresh}")
         if self.remote_retries < 0:
             raise ConfigError(f"AWARDGRAPH_REMOTE_RETRIES must be 0 or more, got {self.remote_retries}")
         if self.publish_batch < 1:
@@ -110,13 +153,30 @@ class Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
+_LIMIT_TYPES: dict[str, type] = {
+    **dict.fromkeys(("query_timeout", "query_wait", "long_query", "client_budget"), float),
+    **dict.fromkeys(("query_processes", "query_memory", "max_query", "max_url", "max_body", "max_depth"), int),
+    **dict.fromkeys(("max_rows", "max_triples", "client_queries", "long_queries"), int),
+    **dict.fromkeys(("trusted_proxies", "federation"), tuple),
+}
+
+
 def _convert(name: str, raw: str) -> object:
+    if name in _LIMIT_TYPES:
+        kind = _LIMIT_TYPES[name]
+        if kind is tuple:
+            return tuple(part for part in raw.replace(",", " ").split() if part)
+        try:
+            return kind(raw)
+        except ValueError:
+            what = "a whole number" if kind is int else "a number"
+            raise ConfigError(f"AWARDGRAPH_{name.upper()} must be {what}, got {raw!r}") from None
     if name in ("port", "workers", "remote_retries", "publish_batch"):
         try:
             return int(raw)
         except ValueError:
             raise ConfigError(f"AWARDGRAPH_{name.upper()} must be a whole number, got {raw!r}") from None
-    if name in ("remote_timeout", "update_timeout"):
+    if name in ("remote_timeout", "update_timeout", "remote_refresh"):
         try:
             return float(raw)
         except ValueError:

@@ -1,7 +1,10 @@
 """Every error the app answers, as plain text, JSON or HTML (by ``Accept``), never a stack trace or debugger page.
 
 Views raise :class:`Problem` (or Werkzeug's ``HTTPException``); :func:`register` turns both into a short body
-saying what was wrong. Anything else is logged with its traceback on the server and answered with a generic 500.
+saying what was wrong. A store that cannot be reached (:class:`~awardgraph.store.base.StoreUnavailable`) is a 503
+with ``Retry-After``; a store that failed a request (any other
+:class:`~awardgraph.store.base.StoreError`) a 502 with what the store said. Neither names the store's address,
+which is logged on the server. Anything else is logged with its traceback and answered with a generic 500.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from collections.abc import Mapping, Sequence
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from awardgraph.store.base import StoreError, StoreUnavailable
 from awardgraph.web import conneg, i18n
 
 log = logging.getLogger("awardgraph.web")
+RETRY_AFTER = "30"  # seconds a client is asked to wait while the store is unreachable
 
 
 class Problem(Exception):
@@ -94,6 +99,24 @@ def register(app: Flask) -> None:
         if exc.code == 404:
             message = f"Nothing is published at {request.path}."
         return error_response(Problem(exc.code or 500, message, headers=headers))
+
+    @app.errorhandler(StoreUnavailable)
+    def _unavailable(exc: StoreUnavailable) -> Response:
+        log.warning("store unavailable while answering %s %s: %s", request.method, request.path, exc)
+        why = f" ({exc.detail})" if exc.detail and exc.status is None else ""
+        return error_response(
+            Problem(
+                503,
+                f"The data store is not answering at the moment{why}, so this cannot be answered now.",
+                detail=f"Please try again in a little while (Retry-After: {RETRY_AFTER} seconds).",
+                headers={"Retry-After": RETRY_AFTER},
+            )
+        )
+
+    @app.errorhandler(StoreError)
+    def _store_failed(exc: StoreError) -> Response:
+        log.error("store error while answering %s %s: %s", request.method, request.path, exc)
+        return error_response(Problem(502, "The data store failed to answer this request.", detail=exc.detail))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -9,8 +9,9 @@ Request styles (W3C SPARQL 1.1 Protocol, section 2.1):
 
 ``default-graph-uri`` and ``named-graph-uri`` (in the URL, or in the form body) make the protocol dataset, which
 replaces any ``FROM``/``FROM NAMED`` of the query. Without either, a query's own ``FROM`` clauses decide, and a
-query with none sees the union of all named graphs as its default graph. Parameters the protocol does not define
-(``format``, ``output``, ``results``, ``timeout``, ...) are ignored, as real clients send them.
+query with none sees the union of all named graphs as its default graph. ``timeout`` asks for a time limit shorter
+than the server's. Other parameters the protocol does not define (``format``, ``output``, ``results``, ...) are
+ignored, as real clients send them.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class QueryRequest:
     query: str
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    timeout: str | None = None  # the request's own time limit, as given (seconds)
 
     @property
     def has_dataset(self) -> bool:
@@ -90,7 +92,10 @@ def parse_request(
         raise ProtocolError(400, f"The request has {len(queries_given)} 'query' parameters; send exactly one.")
     if not queries_given[0].strip():
         raise ProtocolError(400, "The query is empty.")
-    return QueryRequest(queries_given[0], *_dataset(params))
+    timeouts = params.get("timeout", [])
+    if len(timeouts) > 1:
+        raise ProtocolError(400, f"The request has {len(timeouts)} 'timeout' parameters; send at most one.")
+    return QueryRequest(queries_given[0], *_dataset(params), timeout=timeouts[0] if timeouts else None)
 
 
 def _dataset(params: Params) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:

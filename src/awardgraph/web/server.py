@@ -7,6 +7,10 @@ to the master stops it gracefully (workers finish the requests they have).
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -14,7 +18,7 @@ from gunicorn.app.base import BaseApplication
 
 from awardgraph.config import Settings
 
-THREADS = 4
+THREADS = 8  # requests waiting on a query process hold a thread; pages and /health need threads left over
 TIMEOUT = 60
 
 
@@ -35,15 +39,16 @@ def options(settings: Settings) -> dict[str, Any]:
         "proc_name": "awardgraph",
         "preload_app": False,
         "forwarded_allow_ips": "",
-        "limit_request_line": 8190,
+        # gunicorn answers 414 past this; 0 means its own cap of 1 MiB, and the app's check (also 414) decides
+        "limit_request_line": settings.max_url + 32 if settings.max_url + 32 <= 8190 else 0,
         # gunicorn 27's control socket has one fixed path per user: two servers on a machine would fight over it
         "control_socket_disable": True,
     }
 
 
 class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type information
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, settings: Settings, runtime: Path) -> None:
+        self.settings, self.runtime = settings, runtime
         super().__init__()
 
     def load_config(self) -> None:
@@ -53,12 +58,20 @@ class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type 
     def load(self) -> Flask:
         from awardgraph.web import create_app
 
-        return create_app(self.settings)
+        return create_app(self.settings, runtime=self.runtime)
 
 
 def serve(settings: Settings) -> None:
-    """Serve the current build of ``settings.store`` on ``settings.host:settings.port`` until stopped."""
+    """Serve the current build of ``settings.store`` on ``settings.host:settings.port`` until stopped.
+
+    The workers share a private runtime directory (the per-client query budgets), removed when the server stops.
+    """
     from awardgraph.web import create_app
 
     create_app(settings)  # fail here, in the terminal, on settings the app refuses
-    _Server(settings).run()
+    runtime, master = Path(tempfile.mkdtemp(prefix="awardgraph-serve-")), os.getpid()
+    try:
+        _Server(settings, runtime).run()
+    finally:
+        if os.getpid() == master:  # a worker leaves through here too when it exits (gunicorn forks inside run())
+            shutil.rmtree(runtime, ignore_errors=True)

@@ -1,20 +1,23 @@
 """``/sparql``: the SPARQL 1.1 Protocol query operation, the service description, and the query page.
 
-The protocol rules live in :mod:`awardgraph.web.protocol`; this module only reads the request and answers.
+The protocol rules live in :mod:`awardgraph.web.protocol`, the defences and the run in
+:mod:`awardgraph.web.querying`; this module only reads the request and answers.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from awardgraph import queries
 from awardgraph.namespaces import prefixes
-from awardgraph.store.base import QueryResult
-from awardgraph.web import conneg, present, protocol, respond, service
+from awardgraph.sandbox import results
+from awardgraph.sandbox.pool import Answer
+from awardgraph.web import conneg, present, protocol, querying, respond, service
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import served, settings
 from awardgraph.web.state import Build
@@ -22,8 +25,9 @@ from awardgraph.web.state import Build
 bp = Blueprint("sparql", __name__)
 
 HTML_ROWS = 2000
-OFFERED = {"graph": conneg.GRAPH_RESULTS, "table": conneg.TABLE_RESULTS, "boolean": conneg.BOOLEAN_RESULTS}
 VARY = "Accept, Accept-Language"
+# the format an HTML page's results travel in from the query process
+HTML_CARRIERS = {"table": conneg.SPARQL_JSON, "boolean": conneg.SPARQL_JSON, "graph": conneg.NTRIPLES}
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -41,9 +45,15 @@ def endpoint() -> Response:
     etag = respond.etag_for(build, *varies)
     if request.method == "GET" and (cached := respond.conditional(build, etag, vary=VARY, max_age=0)):
         return cached
-    result = _run(build, parsed)
-    fmt = _result_format(OFFERED[protocol.kind(result)])
-    response = current_app.response_class(_render(result, fmt, parsed.query), content_type=fmt.content_type)
+    chosen = {kind: _result_format(offered) for kind, offered in querying.OFFERED.items()}
+    answer = querying.answer(build, parsed, _carriers(chosen), _limits(chosen))
+    fmt = chosen[answer.kind]
+    assert fmt is not None
+    body = answer.body if fmt is not conneg.HTML else _page(answer, parsed.query)
+    response = current_app.response_class(body, content_type=fmt.content_type)
+    if answer.truncated:
+        limit = f"triples={answer.count}" if answer.kind == "graph" else f"rows={answer.count}"
+        response.headers[querying.TRUNCATED] = limit
     if request.method != "GET":
         response.headers["Vary"] = VARY
         return response
@@ -65,35 +75,32 @@ def _parse() -> protocol.QueryRequest | None:
         raise Problem(exc.status, exc.message, detail=exc.detail) from None
 
 
-def _result_format(offered: tuple[conneg.Format, ...]) -> conneg.Format:
+def _result_format(offered: tuple[conneg.Format, ...]) -> conneg.Format | None:
     """``format=`` if it names an offered format (other values are ignored, as clients send their own), else Accept."""
     name = request.values.get("format")
-    fmt = (conneg.by_name(name, offered) if name else None) or conneg.negotiate(request.headers.get("Accept"), offered)
-    if fmt is None:
-        available = ", ".join(f.media_type for f in offered)
-        raise Problem(406, f"No acceptable format for this result. Available: {available}.")
-    return fmt
+    return (conneg.by_name(name, offered) if name else None) or conneg.negotiate(request.headers.get("Accept"), offered)
 
 
-def _run(build: Build, parsed: protocol.QueryRequest) -> QueryResult:
-    base = settings().base_iri
-    try:
-        return protocol.execute(build.store, parsed, base_iri=base, prefixes=prefixes(base))
-    except protocol.ProtocolError as exc:
-        raise Problem(exc.status, exc.message, detail=exc.detail) from None
+def _carriers(chosen: dict[str, conneg.Format | None]) -> results.Formats:
+    """The media type each kind of result is written in by the query process (HTML pages get data to render)."""
+    media = {k: (HTML_CARRIERS[k] if f is conneg.HTML else f).media_type if f else None for k, f in chosen.items()}
+    return results.Formats(**media)
 
 
-def _render(result: QueryResult, fmt: conneg.Format, query: str) -> bytes | str:
-    """The whole answer, serialized before anything is sent (an evaluation error is a 400, not a cut body)."""
-    try:
-        if fmt is conneg.HTML:
-            return respond.html("sparql.html", query=query, results=_table(result), formats=_result_formats())
-        if isinstance(result, ox.QueryTriples):
-            return respond.rdf_bytes(list(result), fmt, prefixes(settings().base_iri))
-        assert fmt.results is not None
-        return result.serialize(format=fmt.results) or b""
-    except (RuntimeError, ValueError) as exc:
-        raise Problem(400, f"The query failed while it was evaluated: {exc}") from None
+def _limits(chosen: dict[str, conneg.Format | None]) -> results.Limits:
+    rows = settings().max_rows if chosen["table"] is not conneg.HTML else min(settings().max_rows, HTML_ROWS)
+    triples = settings().max_triples if chosen["graph"] is not conneg.HTML else min(settings().max_triples, HTML_ROWS)
+    return results.Limits(rows=rows, triples=triples)
+
+
+def _page(answer: Answer, query: str) -> str:
+    """The query page with the answer as a table."""
+    if answer.kind == "graph":
+        quads = ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)
+        table = _table([ox.Triple(q.subject, q.predicate, q.object) for q in quads], answer.truncated)
+    else:
+        table = _table(ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON), answer.truncated)
+    return respond.html("sparql.html", query=query, results=table, formats=_result_formats())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,21 +113,22 @@ class Table:
     truncated: bool = False
 
 
-def _table(result: QueryResult) -> Table:
+def _table(result: ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple], truncated: bool) -> Table:
     p = present.Presenter(
         base_iri=settings().base_iri, lang=respond.page_lang(), labels={}, prefixes=prefixes(settings().base_iri)
     )
     if isinstance(result, ox.QueryBoolean):
         return Table((), (), boolean=bool(result))
-    if isinstance(result, ox.QueryTriples):
+    source: Iterable[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, ...]]
+    if isinstance(result, list):
         columns: tuple[str, ...] = ("subject", "predicate", "object")
         source = ((t.subject, t.predicate, t.object) for t in result)
     else:
         columns = tuple(v.value for v in result.variables)
         source = (tuple(row[c] for c in columns) for row in result)
-    rows = list(itertools.islice(source, HTML_ROWS + 1))
-    shown = tuple(tuple(p.node(term) if term is not None else None for term in row) for row in rows[:HTML_ROWS])
-    return Table(columns, shown, truncated=len(rows) > HTML_ROWS)
+    rows = list(itertools.islice(source, HTML_ROWS))
+    shown = tuple(tuple(p.node(term) if term is not None else None for term in row) for row in rows)
+    return Table(columns, shown, truncated=truncated)
 
 
 def _result_formats() -> list[conneg.Format]:

@@ -1,0 +1,317 @@
+"""The pool of query processes a server worker runs user queries in, with a wall-clock deadline for each.
+
+Each process (:mod:`awardgraph.sandbox.process`, :mod:`awardgraph.sandbox.executor`) has the build open read-only
+and runs one query at a time. A query not answered by its deadline is killed with its process (``SIGKILL``: a query
+cannot hold it off, whatever it does in the engine); a process that crashes (Oxigraph aborts on some inputs) is
+noticed by its closed pipe. Either way a replacement starts in the background and the caller gets a
+:class:`QueryFailed` at once.
+
+**Quick queries keep being answered, however many slow ones arrive.** Three rules, all about queries that have
+already shown they are not quick:
+
+- A query that has run for ``long_after`` seconds is *long*. At most ``long_queries`` of them (always fewer than the
+  processes) may run at once; one that becomes long when they all do is stopped (``reason="preempted"``).
+- A query that has run for :data:`EVICT_FRACTION` of ``long_after`` gets the lowest CPU priority (``nice`` 19;
+  query processes start at 10, the web workers run at 0). When a query is waiting and no process is free, the one
+  of these that has run longest, and is not long yet, is stopped to make room.
+- Waiting queries are served newest first (a query that just arrived gets the process freed for it), but one that
+  has waited :data:`PATIENCE` seconds goes before newer ones, so that none waits for ever behind new arrivals.
+
+A stopped query is answered 503 with ``Retry-After``. No Flask in here, and nothing is shared between server
+workers: each has its own pool, started on its first query.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import dataclasses
+import json
+import math
+import os
+import threading
+import time
+from typing import Any
+
+from awardgraph.sandbox import results
+from awardgraph.sandbox.process import Gone, Late, QueryProcess, command, signal_name
+
+STARTUP_SECONDS = 10.0  # a process not ready by then is killed and started again
+STARTUP_WAIT = 5.0  # how long a query may wait for the pool's first processes to start
+RESTART_PAUSE = 1.0  # after a process failed to start
+EVICT_FRACTION = 0.25  # of long_after: how long a query runs before it may be stopped to make room
+POLL = 0.05  # seconds between a waiting query's looks for a query to stop
+SPARES = 1  # processes kept ready beyond ``size``, to take over at once from one that was killed
+PATIENCE = 0.5  # seconds of waiting after which a query is served before newer ones
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One user query with everything its process needs to run and serialize it."""
+
+    store: str
+    query: str
+    base_iri: str
+    prefixes: dict[str, str]
+    formats: results.Formats
+    max_rows: int
+    max_triples: int
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    union: bool = True
+    parse_only: bool = False  # parse and plan the query, do not run it (``store``: ``executor.PARSE_ONLY``)
+
+    def message(self, timeout: float) -> bytes:
+        fields = dataclasses.asdict(self)
+        fields["timeout"] = timeout
+        return json.dumps(fields).encode("utf-8")
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """A query's complete answer: bytes in ``media_type``, ``count`` rows or triples, ``truncated`` if cut."""
+
+    kind: str
+    media_type: str
+    body: bytes
+    count: int
+    truncated: bool
+
+
+class QueryFailed(Exception):
+    """The query has no answer. ``reason``: ``syntax`` or ``error`` (the engine's ``message``), ``unacceptable``
+    (no format for ``kind``), ``timeout``, ``preempted`` (stopped for others; ``retry_after``), ``busy`` (no process
+    came free; ``retry_after``), ``crashed`` (``signal``), ``memory``."""
+
+    def __init__(self, reason: str, message: str = "", **info: Any) -> None:
+        super().__init__(f"{reason}: {message}" if message else reason)
+        self.reason, self.message, self.info = reason, message, info
+
+
+@dataclasses.dataclass(eq=False)
+class _Waiter:
+    """A query waiting for a process; :meth:`QueryPool._offer` hands one over."""
+
+    event: threading.Event = dataclasses.field(default_factory=threading.Event)
+    process: QueryProcess | None = None
+    since: float = dataclasses.field(default_factory=time.monotonic)
+
+
+class QueryPool:
+    """Up to ``size`` queries at once, in processes over the build the jobs name, with :data:`SPARES` more
+    processes ready to take over from killed ones (see the module's documentation)."""
+
+    def __init__(
+        self,
+        *,
+        size: int,
+        long_after: float,
+        wait: float,
+        long_queries: int | None = None,
+        memory_mib: int = 0,
+        network: bool = False,
+    ) -> None:
+        self.size, self.long_after, self.wait = size, long_after, wait
+        self.long_queries = max(1, min(long_queries or size, size - 1))  # fewer than the processes, unless one
+        self.memory_mib, self.network = memory_mib, network
+        self._lock = threading.Lock()
+        self._idle: list[QueryProcess] = []
+        self._busy: set[QueryProcess] = set()
+        self._waiters: list[_Waiter] = []
+        self._starting = self._evicting = 0
+        self._store: str | None = None
+        self._pid: int | None = None
+        self._closed = self._ever_ready = False
+
+    # -- running queries -------------------------------------------------------------------------------------------
+
+    def run(self, job: Job, *, timeout: float) -> Answer:
+        """``job``'s answer, or :class:`QueryFailed`. ``timeout`` counts from now (waiting for a process too)."""
+        deadline = time.monotonic() + timeout
+        process = self._acquire(job.store, deadline)
+        try:
+            header, body = self._exchange(process, job, deadline, timeout)
+        except BaseException:
+            self._discard(process)
+            raise
+        self._release(process)
+        if header["status"] != "ok":
+            raise QueryFailed(header["status"], header.get("message", ""), kind=header.get("kind"))
+        return Answer(header["kind"], header["media_type"], body, header["count"], header.get("truncated", False))
+
+    def _exchange(
+        self, process: QueryProcess, job: Job, deadline: float, timeout: float
+    ) -> tuple[dict[str, Any], bytes]:
+        process.started = time.monotonic()
+        try:
+            process.send(job.message(max(deadline - process.started, 0.0)))
+            frame: bytes | None = None
+            with contextlib.suppress(Late):
+                frame = process.receive(min(deadline, process.started + self.long_after * EVICT_FRACTION))
+            if frame is None:
+                process.demote()  # not a quick one: quick ones (and the web workers) get the CPU first
+                with contextlib.suppress(Late):
+                    frame = process.receive(min(deadline, process.started + self.long_after))
+            if frame is None:
+                self._become_long(process)
+                frame = process.receive(deadline)
+            header = json.loads(frame)
+            body = process.receive(deadline)
+        except Late:
+            raise QueryFailed("timeout", seconds=timeout) from None
+        except Gone:
+            code = process.kill()
+            if process.evicted:
+                raise QueryFailed("preempted", retry_after=self._retry_after()) from None
+            raise QueryFailed("crashed", signal=signal_name(code)) from None
+        return header, body
+
+    def _become_long(self, process: QueryProcess) -> None:
+        """Let ``process`` go on as a long query, or stop it when ``long_queries`` others already are."""
+        with self._lock:
+            if sum(1 for p in self._busy if p.long) >= self.long_queries or process.evicted:
+                raise QueryFailed("preempted", retry_after=self._retry_after())
+            process.long = True
+
+    @property
+    def long_running(self) -> int:
+        """How many long queries are running now."""
+        with self._lock:
+            return sum(1 for p in self._busy if p.long)
+
+    def _retry_after(self) -> int:
+        """Seconds until a long query ends by its deadline at the latest, roughly (at least 1)."""
+        return max(1, math.ceil(self.long_after))
+
+    # -- processes for queries -------------------------------------------------------------------------------------
+
+    def _acquire(self, store: str, deadline: float) -> QueryProcess:
+        """A free process, waiting (newest first) and making room (see the module's documentation) if need be."""
+        now = time.monotonic()
+        with self._lock:
+            self._store = store
+            if self._pid != os.getpid():  # first use, or a forked copy of a pool: start processes of our own
+                self._pid, self._idle, self._busy, self._waiters = os.getpid(), [], set(), []
+                self._starting = self._evicting = 0
+                self._ever_ready = False
+                atexit.register(self.close)
+            for _ in range(self.size + SPARES - len(self._idle) - len(self._busy) - self._starting - self._evicting):
+                self._start_one()
+            if self._idle and len(self._busy) < self.size:
+                return self._take(self._idle.pop())
+            if self._closed:
+                raise QueryFailed("busy", retry_after=self._retry_after())
+            waiter = _Waiter()
+            self._waiters.append(waiter)
+            first = self._starting and not self._ever_ready  # the first processes are worth waiting for
+            until = min(deadline, now + (max(self.wait, STARTUP_WAIT) if first else self.wait))
+        while not waiter.event.wait(min(POLL, max(until - time.monotonic(), 0.0))):
+            with self._lock:
+                if waiter.process is not None:
+                    break
+                if time.monotonic() >= until or self._closed:
+                    self._waiters.remove(waiter)
+                    raise QueryFailed("busy", retry_after=self._retry_after())
+                self._make_room()
+        if waiter.process is None:  # the pool was closed
+            raise QueryFailed("busy", retry_after=self._retry_after())
+        return waiter.process
+
+    def _make_room(self) -> None:
+        """Stop queries that have shown they are not quick, one for each waiter no process is coming for (the
+        caller holds the lock)."""
+        coming = min(len(self._idle) + self._starting, self.size - len(self._busy))  # free slots soon filled
+        needed = len(self._waiters) - self._evicting - max(coming, 0)
+        if needed <= 0:
+            return
+        now = time.monotonic()
+        running = [p for p in self._busy if not p.long and not p.evicted and p.started is not None]
+        slow = [p for p in running if now - p.started >= self.long_after * EVICT_FRACTION]  # type: ignore[operator]
+        for process in sorted(slow, key=lambda p: p.started or now)[:needed]:
+            process.evicted = True
+            self._evicting += 1
+            process.signal_kill()  # its own thread notices, answers "preempted" and discards it
+
+    def _take(self, process: QueryProcess) -> QueryProcess:
+        self._busy.add(process)
+        return process
+
+    def _offer(self, process: QueryProcess) -> None:
+        """``process`` is free (the caller holds the lock)."""
+        process.started, process.long = None, False
+        self._idle.append(process)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Give idle processes to waiters while there are free slots (the caller holds the lock). The newest waiter
+        goes first, unless some have waited :data:`PATIENCE` seconds already: then the one waiting longest."""
+        while self._waiters and self._idle and len(self._busy) < self.size:
+            now = time.monotonic()
+            patient = [w for w in self._waiters if now - w.since >= PATIENCE]
+            waiter = patient[0] if patient else self._waiters[-1]
+            self._waiters.remove(waiter)
+            waiter.process = self._take(self._idle.pop())
+            waiter.event.set()
+
+    def _release(self, process: QueryProcess) -> None:
+        if process.evicted or not process.promote():  # stopped as it answered, or left with a low priority
+            self._discard(process)
+            return
+        with self._lock:
+            self._busy.discard(process)
+            self._offer(process)
+
+    def _discard(self, process: QueryProcess) -> None:
+        """Kill ``process`` (out of time, crashed or stopped for others) and start its replacement."""
+        process.kill()
+        with self._lock:
+            self._busy.discard(process)
+            if process.evicted:
+                self._evicting -= 1
+            if not self._closed:
+                self._start_one()
+                self._dispatch()  # a spare takes over at once
+
+    # -- starting and stopping processes -----------------------------------------------------------------------------
+
+    def _start_one(self) -> None:
+        """Start one process in a thread (the caller holds the lock)."""
+        self._starting += 1
+        threading.Thread(target=self._start, args=(self._store,), name="query-process-start", daemon=True).start()
+
+    def _start(self, store: str) -> None:
+        process: QueryProcess | None = None
+        ready = False
+        try:
+            process = QueryProcess(command(store, memory_mib=self.memory_mib, network=self.network))
+            ready = json.loads(process.receive(time.monotonic() + STARTUP_SECONDS)).get("status") == "ready"
+        except (Late, Gone, OSError, ValueError):
+            pass
+        with self._lock:
+            self._starting -= 1
+            if process is not None and ready and not self._closed and self._pid == os.getpid():
+                self._ever_ready = True
+                self._offer(process)
+                return
+        if process is not None:
+            process.kill()
+        if not self._closed:
+            time.sleep(RESTART_PAUSE)
+            with self._lock:
+                if not self._closed and self._pid == os.getpid():
+                    self._start_one()
+
+    def pids(self) -> list[int]:
+        """The process ids of the query processes that are running now."""
+        with self._lock:
+            return sorted(p.pid for p in (*self._idle, *self._busy))
+
+    def close(self) -> None:
+        """Kill every process; the pool answers nothing afterwards."""
+        with self._lock:
+            self._closed = True
+            everyone, self._idle, self._busy = [*self._idle, *self._busy], [], set()
+            for waiter in self._waiters:
+                waiter.event.set()
+        for process in everyone:
+            process.kill()

@@ -1,0 +1,129 @@
+"""A query result, cut at the configured limits and serialized completely, by Oxigraph's writers, before anything is
+sent: the query processes and the remote-store path both answer with these bytes.
+
+A SELECT keeps at most ``max_rows`` solutions and a CONSTRUCT/DESCRIBE at most ``max_triples`` triples; a result
+that had more is cut there and says so (:attr:`Serialized.truncated`), which the web layer turns into a header.
+The solutions kept are handed back to Oxigraph (as TSV, each term written by Oxigraph itself), whose writer then
+produces the format asked for, so every format comes out of Oxigraph's writers.
+
+>>> import pyoxigraph as ox
+>>> store = ox.Store()
+>>> result = store.query("SELECT ?n WHERE { VALUES ?n { 1 2 3 } }")
+>>> out = serialize(result, Formats(table="text/csv"), Limits(rows=2, triples=10))
+>>> out.body, out.truncated, out.count
+(b'n\\r\\n1\\r\\n2\\r\\n', True, 2)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
+
+Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class Unacceptable(Exception):
+    """The client accepts no format for this kind of result (``table``, ``boolean`` or ``graph``)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+@dataclasses.dataclass(frozen=True)
+class Formats:
+    """The media type to write each kind of result in (``None``: the client accepts none)."""
+
+    table: str | None = None
+    boolean: str | None = None
+    graph: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    rows: int
+    triples: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Serialized:
+    """The answer's bytes; ``count`` solutions or triples are in it, and ``truncated`` says more were cut."""
+
+    kind: str
+    media_type: str
+    body: bytes
+    count: int
+    truncated: bool
+
+
+def kind(result: Result) -> str:
+    """``"graph"`` (CONSTRUCT, DESCRIBE), ``"boolean"`` (ASK) or ``"table"`` (SELECT)."""
+    if isinstance(result, ox.QueryTriples):
+        return "graph"
+    return "boolean" if isinstance(result, ox.QueryBoolean) else "table"
+
+
+def serialize(
+    result: Result, formats: Formats, limits: Limits, prefixes: Mapping[str, str] | None = None
+) -> Serialized:
+    """``result`` in the format chosen for its kind, cut at ``limits``; :class:`Unacceptable` if there is none.
+
+    Evaluation happens here (results are lazy), so evaluation errors (``ValueError``, ``RuntimeError``,
+    ``OSError``) come from this call too.
+    """
+    what = kind(result)
+    media_type = getattr(formats, what)
+    if media_type is None:
+        raise Unacceptable(what)
+    if isinstance(result, ox.QueryBoolean):
+        body = result.serialize(format=ox.QueryResultsFormat.from_media_type(media_type)) or b""
+        return Serialized(what, media_type, body, 1, False)
+    if isinstance(result, ox.QueryTriples):
+        triples = list(itertools.islice(result, limits.triples + 1))
+        cut = triples[: limits.triples]
+        rdf = ox.RdfFormat.from_media_type(media_type)
+        body = ox.serialize(cut, format=rdf, prefixes=used_prefixes(cut, prefixes or {})) or b""
+        return Serialized(what, media_type, body, len(cut), len(triples) > limits.triples)
+    variables = [v.value for v in result.variables]
+    rows = list(itertools.islice(result, limits.rows + 1))
+    kept = rows[: limits.rows]
+    solutions = _solutions(variables, kept)
+    body = solutions.serialize(format=ox.QueryResultsFormat.from_media_type(media_type)) or b""
+    return Serialized(what, media_type, body, len(kept), len(rows) > limits.rows)
+
+
+def _solutions(variables: list[str], rows: list[ox.QuerySolution]) -> ox.QuerySolutions:
+    """``rows`` as Oxigraph's own solutions again, by way of the TSV results format (terms in their N-Triples form,
+    which Oxigraph writes and reads back losslessly, much faster than building JSON in Python)."""
+    if not variables:  # TSV cannot say "no variables, N rows"; JSON can
+        document = {"head": {"vars": []}, "results": {"bindings": [{} for _ in rows]}}
+        data, fmt = json.dumps(document).encode("utf-8"), ox.QueryResultsFormat.JSON
+    else:
+        lines = ["\t".join(f"?{name}" for name in variables)]
+        lines += ["\t".join("" if term is None else _ntriples(term) for term in row) for row in rows]
+        data, fmt = ("\n".join(lines) + "\n").encode("utf-8"), ox.QueryResultsFormat.TSV
+    solutions = ox.parse_query_results(data, format=fmt)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return solutions
+
+
+def _ntriples(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    if isinstance(term, ox.Triple):
+        return f"<<( {_ntriples(term.subject)} {_ntriples(term.predicate)} {_ntriples(term.object)} )>>"
+    return str(term)
+
+
+def used_prefixes(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes of ``prefixes`` that some IRI in ``triples`` starts with."""
+    iris = {
+        term.value
+        for t in triples
+        for term in (t.subject, t.predicate, t.object, getattr(t.object, "datatype", None))
+        if isinstance(term, ox.NamedNode)
+    }
+    return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}

@@ -1,0 +1,206 @@
+"""Running a user's query from ``/sparql``: the checks before it runs, admission, the run itself, and the answer.
+
+In order (``docs/security.md`` has the why of each):
+
+1. size (413), SPARQL Update (403), nesting (400), what the query would fetch (400): :mod:`awardgraph.sandbox.checks`;
+2. the client's share (429): :mod:`awardgraph.sandbox.admission`;
+3. the run, with a deadline: over an embedded store in a query process of :mod:`awardgraph.sandbox.pool` (killed
+   at the deadline: 503); over a remote store, parsed and planned in a query process first (killed likewise), then
+   run by the store itself, within its HTTP timeout;
+4. the result, cut at the row and triple limits and serialized completely before the response starts.
+
+The app's own queries (pages, lists) never come here: they are bounded and run in the web process.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from flask import current_app, request
+
+from awardgraph import queries
+from awardgraph.config import Settings
+from awardgraph.namespaces import prefixes
+from awardgraph.queries import lexer
+from awardgraph.sandbox import checks, executor, results
+from awardgraph.sandbox.admission import Admission
+from awardgraph.sandbox.pool import Answer, Job, QueryFailed, QueryPool
+from awardgraph.store.oxigraph import STORE_FOLDER, EmbeddedStore
+from awardgraph.web import conneg, guard, protocol
+from awardgraph.web.errors import Problem
+from awardgraph.web.state import Build
+
+KEY = "awardgraph.querying"
+OFFERED = {"graph": conneg.GRAPH_RESULTS, "table": conneg.TABLE_RESULTS, "boolean": conneg.BOOLEAN_RESULTS}
+TRUNCATED = "Awardgraph-Truncated"  # the header of an answer cut at a limit: "rows=10000" or "triples=100000"
+
+
+class Querying:
+    """What one app runs user queries with."""
+
+    def __init__(self, settings: Settings, runtime: Path | None = None) -> None:
+        self.settings = settings
+        self.prefixes = prefixes(settings.base_iri)
+        self.outbound = checks.Outbound(
+            base_iri=settings.base_iri, prefixes=self.prefixes, federation=settings.federation
+        )
+        self.proxies = guard.trusted(settings.trusted_proxies)
+        self.admission = Admission(
+            per_client=settings.client_queries,
+            budget=settings.client_budget,
+            hold=max(settings.query_timeout, settings.remote_timeout) + executor.GRACE + 5,
+            path=runtime / "admission.sqlite3" if runtime is not None else None,
+        )
+        self.pool = QueryPool(
+            size=settings.query_processes,
+            long_after=settings.long_query,
+            long_queries=settings.long_queries,
+            wait=settings.query_wait,
+            memory_mib=settings.query_memory,
+            network=bool(settings.federation),
+        )
+
+
+def querying() -> Querying:
+    return current_app.extensions[KEY]  # type: ignore[no-any-return]
+
+
+def answer(build: Build, parsed: protocol.QueryRequest, formats: results.Formats, limits: results.Limits) -> Answer:
+    """The complete answer to ``parsed`` over ``build``, or a :class:`Problem` saying why there is none."""
+    q = querying()
+    timeout = _timeout(parsed.timeout, q.settings.query_timeout)
+    try:
+        _check(q, build, parsed)
+        client = guard.client(request, q.proxies)
+        ticket = q.admission.enter(client)
+    except checks.Refused as refused:
+        raise _problem(refused) from None
+    started = time.monotonic()
+    try:
+        return _run(q, build, parsed, formats, limits, timeout)
+    finally:
+        q.admission.leave(client, ticket, time.monotonic() - started)
+
+
+def _check(q: Querying, build: Build, parsed: protocol.QueryRequest) -> None:
+    checks.check_size(parsed.query, max_bytes=q.settings.max_query)
+    keyword = lexer.update_keyword(parsed.query)
+    if keyword is not None:
+        raise checks.Refused(403, f"This endpoint is read-only: {keyword} is SPARQL Update, which it does not accept.")
+    checks.check_depth(parsed.query, max_depth=q.settings.max_depth)
+
+    def graphs() -> set[str]:
+        return build.memo("graph-iris", lambda: _graph_iris(build, q.settings.base_iri))
+
+    q.outbound.check_query(parsed.query, graphs)
+    if parsed.has_dataset:
+        q.outbound.check_dataset(parsed.default_graphs or (), parsed.named_graphs or (), graphs)
+
+
+def _graph_iris(build: Build, base_iri: str) -> set[str]:
+    return {str(row["g"].value) for row in queries.select(build.store, "graphs", base_iri=base_iri)}
+
+
+def _run(
+    q: Querying,
+    build: Build,
+    parsed: protocol.QueryRequest,
+    formats: results.Formats,
+    limits: results.Limits,
+    timeout: float,
+) -> Answer:
+    store = build.store
+    embedded = isinstance(store, EmbeddedStore)
+    job = Job(
+        store=str(store.build / STORE_FOLDER) if isinstance(store, EmbeddedStore) else executor.PARSE_ONLY,
+        query=parsed.query,
+        base_iri=q.settings.base_iri,
+        prefixes=q.prefixes,
+        formats=formats,
+        max_rows=limits.rows,
+        max_triples=limits.triples,
+        default_graphs=parsed.default_graphs,
+        named_graphs=parsed.named_graphs,
+        union=not lexer.declares_dataset(parsed.query),
+        parse_only=not embedded,
+    )
+    try:
+        answer = q.pool.run(job, timeout=timeout)
+    except QueryFailed as failed:
+        raise _failure(failed, parsed.query, timeout) from None
+    if embedded:
+        return answer
+    # a remote store runs the query itself, within its HTTP timeout; its parse and plan (seconds for some queries of
+    # a few KiB) have just been done in a query process, where they could be killed at the deadline
+    return _run_here(q, build, parsed, formats, limits)
+
+
+def _run_here(
+    q: Querying, build: Build, parsed: protocol.QueryRequest, formats: results.Formats, limits: results.Limits
+) -> Answer:
+    try:
+        result = protocol.execute(build.store, parsed, base_iri=q.settings.base_iri, prefixes=q.prefixes)
+        out = results.serialize(result, formats, limits, q.prefixes)
+    except protocol.ProtocolError as exc:
+        raise Problem(exc.status, exc.message, detail=exc.detail) from None
+    except results.Unacceptable as exc:
+        raise _failure(QueryFailed("unacceptable", kind=exc.kind), parsed.query, 0) from None
+    except (ValueError, RuntimeError) as exc:
+        raise Problem(400, f"The query failed while it was evaluated: {exc}") from None
+    return Answer(out.kind, out.media_type, out.body, out.count, out.truncated)
+
+
+def _timeout(raw: str | None, most: float) -> float:
+    """The request's ``timeout`` (seconds), never more than ``most``; absent or 0: ``most``."""
+    if raw is None:
+        return most
+    try:
+        asked = float(raw)
+    except ValueError:
+        asked = -1.0
+    if not asked >= 0 or asked != asked:
+        raise Problem(400, f"timeout must be a number of seconds (at most {most:g}), not {raw!r}.")
+    return most if asked == 0 else min(asked, most)
+
+
+def _problem(refused: checks.Refused) -> Problem:
+    headers = {"Retry-After": str(refused.retry_after)} if refused.retry_after is not None else {}
+    return Problem(refused.status, refused.message, headers=headers)
+
+
+def _failure(failed: QueryFailed, query: str, timeout: float) -> Problem:
+    """The answer to a query that has none."""
+    reason, info = failed.reason, failed.info
+    if reason == "syntax":
+        detail = lexer.error_excerpt(query, failed.message)
+        return Problem(400, f"The query is not valid SPARQL: {failed.message}", detail=detail)
+    if reason == "error":
+        return Problem(400, f"The query failed while it was evaluated: {failed.message}")
+    if reason == "unacceptable":
+        offered = OFFERED[str(info.get("kind"))]
+        available = ", ".join(f.media_type for f in offered)
+        return Problem(406, f"No acceptable format for this result. Available: {available}.")
+    if reason == "timeout":
+        return Problem(
+            503,
+            f"The query did not finish within {timeout:g} s, its time limit, and was stopped.",
+            detail="Make it more selective (fewer unbound patterns, a LIMIT), or ask for less.",
+        )
+    if reason in ("preempted", "busy"):
+        retry = str(info.get("retry_after", 1))
+        why = (
+            "other long queries are running, and one query process is kept free for short ones"
+            if reason == "preempted"
+            else "every query process is busy"
+        )
+        return Problem(503, f"The query was not answered: {why}. Try again shortly.", headers={"Retry-After": retry})
+    if reason == "memory":
+        return Problem(400, "The query needed more memory than a query may use, and was stopped.")
+    if reason == "crashed":
+        return Problem(
+            400,
+            f"The query stopped the process running it ({info.get('signal')}) and has no answer: it may be "
+            "too deeply nested or need more memory than a query may use.",
+        )
+    return Problem(503, "The query was not answered.", headers={"Retry-After": "5"})

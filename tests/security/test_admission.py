@@ -1,0 +1,117 @@
+"""Admission per client: concurrent queries and the budget of query-seconds per minute, shared through one SQLite
+file by every worker process (here: several :class:`Admission` objects, and a forked child)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from awardgraph.sandbox.admission import Admission
+from awardgraph.sandbox.checks import Refused
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def admission(clock: Clock, path: Path | None = None, **changes: float) -> Admission:
+    options: dict[str, float] = {"per_client": 2, "budget": 60.0, "hold": 20.0, **changes}
+    return Admission(path=path, clock=clock, **options)  # type: ignore[arg-type]
+
+
+def test_concurrent_queries_per_client() -> None:
+    clock = Clock()
+    gate = admission(clock)
+    first, second = gate.enter("a"), gate.enter("a")
+    with pytest.raises(Refused) as refused:
+        gate.enter("a")
+    assert refused.value.status == 429 and refused.value.retry_after == 1
+    gate.enter("b")  # another client is not affected
+    gate.leave("a", first, 0.1)
+    third = gate.enter("a")
+    gate.leave("a", second, 0.1)
+    gate.leave("a", third, 0.1)
+
+
+def test_budget_is_spent_and_earned_back() -> None:
+    clock = Clock()
+    gate = admission(clock, budget=30.0)
+    ticket = gate.enter("a")
+    gate.leave("a", ticket, 31.0)  # more than the whole budget: charged when the query ends
+    with pytest.raises(Refused) as refused:
+        gate.enter("a")
+    assert refused.value.status == 429
+    # a balance of -1 s comes back at 0.5 s per second: positive after 2 s (Retry-After rounds up, plus one)
+    assert refused.value.retry_after == 3
+    assert "30 seconds of query time per minute" in refused.value.message
+    gate.leave("b", gate.enter("b"), 1.0)  # others are not affected
+    clock.now += 2.5
+    gate.leave("a", gate.enter("a"), 0.1)
+
+
+def test_many_small_queries_fit_the_budget() -> None:
+    clock = Clock()
+    gate = admission(clock, budget=60.0)
+    for _ in range(500):
+        gate.leave("a", gate.enter("a"), 0.05)
+        clock.now += 0.05  # 25 query-seconds in 25 s: well within 60 per minute
+    gate.leave("a", gate.enter("a"), 0.05)
+
+
+def test_no_budget() -> None:
+    clock = Clock()
+    gate = admission(clock, budget=0.0)
+    for _ in range(10):
+        gate.leave("a", gate.enter("a"), 100.0)
+
+
+def test_a_query_that_never_ends_stops_counting_after_hold() -> None:
+    clock = Clock()
+    gate = admission(clock, per_client=1, hold=15.0)
+    gate.enter("a")  # its worker dies: leave() is never called
+    with pytest.raises(Refused):
+        gate.enter("a")
+    clock.now += 16
+    gate.enter("a")
+
+
+def test_shared_by_workers_through_a_file(tmp_path: Path) -> None:
+    clock = Clock()
+    path = tmp_path / "admission.sqlite3"
+    one, two = admission(clock, path), admission(clock, path)
+    one.enter("a")
+    two.enter("a")
+    with pytest.raises(Refused):
+        one.enter("a")
+    ticket = two.enter("b")
+    two.leave("b", ticket, 100.0)
+    with pytest.raises(Refused):
+        one.enter("b")  # the budget spent through one worker counts in the other
+
+
+def test_shared_with_another_process(tmp_path: Path) -> None:
+    clock = Clock()
+    path = tmp_path / "admission.sqlite3"
+    gate = admission(clock, path, per_client=1)
+    gate.enter("a")
+    script = f"""
+from pathlib import Path
+from awardgraph.sandbox.admission import Admission
+from awardgraph.sandbox.checks import Refused
+gate = Admission(per_client=1, budget=60.0, hold=20.0, path=Path({str(path)!r}), clock=lambda: {clock.now!r})
+try:
+    gate.enter("a")
+    raise SystemExit(1)
+except Refused:
+    gate.enter("c")
+"""
+    assert subprocess.run([sys.executable, "-c", script], check=False, timeout=60).returncode == 0
+    with pytest.raises(Refused):
+        gate.enter("c")
