@@ -20,11 +20,11 @@ def _findings(tmp_path: Path, extra: str) -> list[str]:
     path = tmp_path / "extra.trig"
     path.write_text(PREFIXES + extra, encoding="utf-8")
     loaded = load([*MINI_DATA, path], BASE)
-    return [f"{f.rule} {f.focus}" for f in dataset_findings(loaded.dataset, BASE)]
+    return [f"{f.rule} {f.focus}" for f in dataset_findings(loaded.store, BASE)]
 
 
 def test_the_minimal_dataset_breaks_no_rule() -> None:
-    assert list(dataset_findings(load(MINI_DATA, BASE).dataset, BASE)) == []
+    assert list(dataset_findings(load(MINI_DATA, BASE).store, BASE)) == []
 
 
 def test_a_triple_in_two_graphs_is_a_violation(tmp_path: Path) -> None:

@@ -27,9 +27,10 @@ def test_validate_passes_on_good_data(capsys: pytest.CaptureFixture[str]) -> Non
     assert "The data conforms." in capsys.readouterr().out
 
 
-def test_validate_report_names_file_line_focus_and_path(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_validate_report_names_file_line_focus_and_path(engine: str, capsys: pytest.CaptureFixture[str]) -> None:
     bad = FIXTURES / "build" / "bad-label.trig"
-    assert main(["validate", *DATA, "--data", str(bad)]) == EXIT_INVALID
+    assert main(["validate", "--engine", engine, *DATA, "--data", str(bad)]) == EXIT_INVALID
     err = capsys.readouterr().err
     assert "1 violation(s)" in err
     assert "A city needs a label in Polish and one in English." in err

@@ -35,8 +35,10 @@ def test_void_counts_are_the_stores(mini_settings: Settings) -> None:
     description = Graph().parse(result.path / DESCRIPTION_FILE, format="turtle")
     dataset = URIRef(f"{mini_settings.base_iri}dataset")
     store = EmbeddedStore(result.path)
+    base = mini_settings.base_iri  # the build adds the description and the shapes it validated with
     rows = store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{mini_settings.base_iri}dataset>) }}"
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(?g NOT IN (<{base}dataset>, <{base}shapes>)) }}"
     )
     data_quads = int(next(iter(rows))["n"].value)
     assert data_quads == 7  # mini.trig holds 7 triples

@@ -3,65 +3,87 @@
 - every statement is in a named graph, and each triple in exactly one (so the union default graph has no
   duplicates and every triple has exactly one provenance);
 - every data graph is described as an ``ag:Assertion`` with a status and a source (nothing without provenance).
+
+Both are SPARQL queries run by Oxigraph over the loaded store (the loader keeps no triple in the default graph).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
-from rdflib import Dataset, URIRef
-from rdflib.namespace import OWL, PROV, RDF
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from awardgraph.graph.findings import Finding, Severity
+from awardgraph.graph.terms import sparql_iri, to_rdflib
+
+_OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
+_PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+
+_SAME_TRIPLE = """
+SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?n) (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {
+    GRAPH ?g { ?s ?p ?o }
+    GRAPH ?other { ?s ?p ?o }
+    FILTER (?other != ?g)
+}
+GROUP BY ?s ?p ?o
+"""
+
+_UNSOURCED = """
+SELECT ?g ?typed ?status ?source WHERE {{
+    GRAPH ?g {{ }}  # the named graphs (the loader creates none empty)
+    FILTER (?g != {provenance})
+    FILTER NOT EXISTS {{ ?g a <{ontology}> }}
+    BIND (EXISTS {{ ?g a {assertion} }} AS ?typed)
+    BIND (EXISTS {{ ?g {status} ?any }} AS ?status)
+    BIND (EXISTS {{ ?g <{derived}> ?from }} AS ?source)
+    FILTER (!?typed || !?status || !?source)
+}}
+"""
 
 
-def provenance_graph(base_iri: str) -> URIRef:
-    return URIRef(f"{base_iri}graph/provenance")
+def provenance_graph(base_iri: str) -> str:
+    return f"{base_iri}graph/provenance"
 
 
-def dataset_findings(dataset: Dataset, base_iri: str) -> Iterator[Finding]:
+def dataset_findings(store: ox.Store, base_iri: str) -> Iterator[Finding]:
     """Every breach of the graph-level rules, as findings that the report prints like SHACL results."""
+    duplicates = store.query(_SAME_TRIPLE, use_default_graph_as_union=True)
+    assert isinstance(duplicates, ox.QuerySolutions)
+    for row in sorted(duplicates, key=lambda r: (str(r["s"]), str(r["p"]), str(r["o"]))):
+        listed = ", ".join(sorted(row["graphs"].value.split(" ")))
+        yield Finding(
+            Severity.VIOLATION,
+            f"The same triple is stated in {row['n'].value} graphs ({listed}); keep it in one graph only, "
+            "the one whose source states it.",
+            rule="awardgraph:one-graph-per-triple",
+            focus=to_rdflib(row["s"]),
+            path=row["p"].value,
+            value=to_rdflib(row["o"]),
+        )
     ag = f"{base_iri}ontology#"
-    graphs: dict[tuple[Node, Node, Node], list[Node]] = defaultdict(list)
-    names: set[Node] = set()
-    for s, p, o, g in dataset.quads():
-        if g is not None:  # the loader keeps no triple in the default graph
-            graphs[(s, p, o)].append(g)
-            names.add(g)
-    for (s, p, o), where in graphs.items():
-        if len(where) > 1:
-            listed = ", ".join(sorted(str(g) for g in where))
-            yield Finding(
-                Severity.VIOLATION,
-                f"The same triple is stated in {len(where)} graphs ({listed}); keep it in one graph only, "
-                "the one whose source states it.",
-                rule="awardgraph:one-graph-per-triple",
-                focus=s,
-                path=str(p),
-                value=o,
-            )
-    union = dataset  # loaded with default_union=True
-    assertion, status = URIRef(ag + "Assertion"), URIRef(ag + "assertionStatus")
-    exempt = {provenance_graph(base_iri)}
-    for name in sorted(names, key=str):
-        if name in exempt or (name, RDF.type, OWL.Ontology) in union:
-            continue
+    query = _UNSOURCED.format(
+        provenance=sparql_iri(provenance_graph(base_iri)),
+        ontology=_OWL_ONTOLOGY,
+        assertion=sparql_iri(ag + "Assertion"),
+        status=sparql_iri(ag + "assertionStatus"),
+        derived=_PROV_DERIVED,
+    )
+    unsourced = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(unsourced, ox.QuerySolutions)
+    for row in sorted(unsourced, key=lambda r: str(r["g"].value)):
         missing = [
             label
-            for label, present in (
-                ("a description as ag:Assertion", (name, RDF.type, assertion) in union),
-                ("ag:assertionStatus", (name, status, None) in union),
-                ("prov:wasDerivedFrom (its source)", (name, PROV.wasDerivedFrom, None) in union),
+            for label, flag in (
+                ("a description as ag:Assertion", "typed"),
+                ("ag:assertionStatus", "status"),
+                ("prov:wasDerivedFrom (its source)", "source"),
             )
-            if not present
+            if row[flag].value != "true"
         ]
-        if missing:
-            yield Finding(
-                Severity.VIOLATION,
-                f"Named graph lacks {', '.join(missing)}: describe it in graph/provenance so that every "
-                "statement in it can be traced to a source.",
-                rule="awardgraph:every-graph-has-a-source",
-                focus=name,
-            )
+        yield Finding(
+            Severity.VIOLATION,
+            f"Named graph lacks {', '.join(missing)}: describe it in graph/provenance so that every "
+            "statement in it can be traced to a source.",
+            rule="awardgraph:every-graph-has-a-source",
+            focus=to_rdflib(row["g"]),
+        )

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Dataset, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Node
 
@@ -49,7 +50,7 @@ def _describe(f: Finding, loaded: Loaded, base_iri: str, names: dict[str, str]) 
     if isinstance(f.focus, URIRef):
         where = locate(f.focus, loaded.subject_files.get(f.focus, loaded.files), base_iri)
         parts.append(where or "(not in any file)")
-        label = _label(loaded.dataset, f.focus)
+        label = _label(loaded.store, f.focus)
         parts.append(_compact(str(f.focus), names) + (f' "{label}"' if label else ""))
     elif f.focus is not None:
         parts.append("blank node")
@@ -89,12 +90,13 @@ def _spellings(iri: str, path: Path, base_iri: str) -> list[str]:
     return spellings
 
 
-def _label(dataset: Dataset, node: URIRef) -> str | None:
-    labels = [o for o in dataset.objects(node, RDFS.label) if isinstance(o, Literal)]
+def _label(store: ox.Store, node: URIRef) -> str | None:
+    quads = store.quads_for_pattern(ox.NamedNode(str(node)), ox.NamedNode(str(RDFS.label)), None, None)
+    labels = [q.object for q in quads if isinstance(q.object, ox.Literal)]
     for lang in ("en", "pl", None):
         for label in labels:
             if label.language == lang:
-                return str(label)
+                return str(label.value)
     return None
 
 

@@ -1,29 +1,35 @@
-"""Validate a loaded dataset: the SHACL shapes (pyshacl) plus the graph-level rules of :mod:`checks`.
+"""Validate a loaded dataset: the SHACL shapes plus the graph-level rules of :mod:`checks`.
 
-The shapes span graphs (a label in the curation graph, a recipient in a fact graph), so pyshacl gets the Dataset
-loaded with ``default_union=True``: every graph is visible at once, and SPARQL-based shapes can still ask ``GRAPH``.
+Two engines run the same shapes. ``sparql`` (the default) compiles them into SPARQL queries that Oxigraph answers
+over the loaded store at once (:mod:`awardgraph.graph.shacl`): seconds at a million triples. ``pyshacl`` is the
+reference: it gets an rdflib copy of the same quads with ``default_union=True`` (every graph visible at once,
+SPARQL-based shapes can still ask ``GRAPH``), and is much slower. tests/graph/test_engines.py keeps them equal.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyshacl
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from awardgraph.graph import shacl
 from awardgraph.graph.checks import dataset_findings
 from awardgraph.graph.findings import Finding, Severity
 from awardgraph.graph.load import Loaded, LoadError, rdf_files
+from awardgraph.graph.shacl.model import choose_message, rule_of
 
+ENGINES = ("sparql", "pyshacl")
 _SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
 
 class ShapesError(Exception):
-    """The shapes themselves are broken (not the data); the message says what pyshacl found."""
+    """The shapes themselves are broken or cannot be run (not the data); the message says why."""
 
 
 @dataclasses.dataclass
@@ -52,8 +58,31 @@ def load_shapes(paths: Iterable[Path], base_iri: str) -> Graph:
     return shapes
 
 
-def validate(loaded: Loaded, shapes: Graph, base_iri: str) -> Validation:
+def validate(loaded: Loaded, shapes: Graph, base_iri: str, *, engine: str = "sparql") -> Validation:
     """Every finding of the shapes and of the dataset rules; conforming means no violation."""
+    if engine not in ENGINES:
+        raise ShapesError(f"unknown SHACL engine {engine!r}; use one of {', '.join(ENGINES)}")
+    with ThreadPoolExecutor(max_workers=1) as background:  # the graph rules are queries too: run them alongside
+        graph_rules = background.submit(lambda: list(dataset_findings(loaded.store, base_iri)))
+        findings = sparql_findings(loaded, shapes) if engine == "sparql" else pyshacl_findings(loaded, shapes)
+        findings.extend(graph_rules.result())
+    return Validation(findings, shapes)
+
+
+def sparql_findings(loaded: Loaded, shapes: Graph) -> list[Finding]:
+    """The shapes' findings from the SPARQL engine, run by Oxigraph on the loaded store."""
+    try:
+        plan = shacl.compile_shapes(shapes)
+    except shacl.UnsupportedShape as exc:
+        raise ShapesError(f"the sparql engine cannot run the shapes: {exc} (--engine pyshacl runs any SHACL)") from None
+    try:
+        return shacl.run(plan, loaded.store)
+    except shacl.EngineError as exc:
+        raise ShapesError(str(exc)) from None
+
+
+def pyshacl_findings(loaded: Loaded, shapes: Graph) -> list[Finding]:
+    """The shapes' findings from pyshacl (the reference engine), run on an rdflib copy of the loaded quads."""
     try:
         _, results, text = pyshacl.validate(
             loaded.dataset,  # default_union=True: shapes see every graph at once, and SPARQL shapes can use GRAPH
@@ -67,9 +96,7 @@ def validate(loaded: Loaded, shapes: Graph, base_iri: str) -> Validation:
         raise ShapesError(f"the shapes cannot be run: {' '.join(str(exc).split())[:500]}") from None
     if not isinstance(results, Graph):  # pyshacl reports a malformed shapes graph this way
         raise ShapesError(f"the shapes cannot be used: {' '.join(str(text).split())[:500]}")
-    findings = list(_shacl_findings(results, shapes))
-    findings.extend(dataset_findings(loaded.dataset, base_iri))
-    return Validation(findings, shapes)
+    return list(_shacl_findings(results, shapes))
 
 
 def _copy(graph: Graph) -> Graph:
@@ -80,14 +107,14 @@ def _copy(graph: Graph) -> Graph:
 
 
 def _shacl_findings(results: Graph, shapes: Graph) -> Iterable[Finding]:
-    for result in results.subjects(SH.resultSeverity, None):
+    for result in results.objects(None, SH.result):  # the report's results, not the sh:detail nested in them
         level = results.value(result, SH.resultSeverity)
         severity = _SEVERITIES.get(level, Severity.VIOLATION) if isinstance(level, URIRef) else Severity.VIOLATION
         path = results.value(result, SH.resultPath)
         yield Finding(
             severity,
             _message(results, result),
-            rule=_rule(shapes, results.value(result, SH.sourceShape)),
+            rule=rule_of(shapes, results.value(result, SH.sourceShape)),
             focus=results.value(result, SH.focusNode),
             path=str(path) if isinstance(path, URIRef) else None,
             value=results.value(result, SH.value),
@@ -96,17 +123,4 @@ def _shacl_findings(results: Graph, shapes: Graph) -> Iterable[Finding]:
 
 def _message(results: Graph, result: Node) -> str:
     messages = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]
-    for wanted in ("en", None):
-        for m in messages:
-            if m.language == wanted:
-                return str(m)
-    return str(messages[0]) if messages else "constraint not met"
-
-
-def _rule(shapes: Graph, shape: Node | None) -> str:
-    """The shape's IRI, or for an anonymous property shape the node shape it belongs to."""
-    if isinstance(shape, BNode):
-        owner = shapes.value(None, SH.property, shape) or shapes.value(None, SH.sparql, shape)
-        if owner is not None:
-            return _rule(shapes, owner)
-    return str(shape) if shape is not None else "shacl"
+    return choose_message(messages) or "constraint not met"

@@ -1,0 +1,121 @@
+"""Every dump holds exactly the data (quads where the syntax keeps graphs, the union of triples elsewhere), whatever
+shortcut wrote it, and the same data gives the same bytes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
+
+from awardgraph.config import DEFAULT_BASE_IRI
+from awardgraph.graph.build import BuildResult
+from awardgraph.graph.dumps import Dump, compact_jsonld, write_dumps
+from awardgraph.graph.load import load
+from awardgraph.namespaces import prefixes
+from awardgraph.resources import resource_dir
+
+RDFLIB_FORMAT = {
+    Dump.TURTLE: "turtle",
+    Dump.NTRIPLES_GZ: "nt",
+    Dump.NQUADS_GZ: "nquads",
+    Dump.TRIG: "trig",
+    Dump.JSONLD: "json-ld",
+    Dump.RDFXML: "xml",
+}
+TRICKY = """
+@prefix schema: <http://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/awardgraph/graph/a> {
+    <https://w3id.org/awardgraph/id/place/x> schema:name "}\\n<g> {\\n}" , "http://schema.org/Person" ;
+        schema:url "http://schema.org/x"^^xsd:anyURI ;
+        <http://schema.org/odd/local#part> <http://schema.org/Thing> .
+}
+<https://w3id.org/awardgraph/graph/b> {
+    <https://w3id.org/awardgraph/id/place/x> a schema:City ; schema:sameAs <https://sws.geonames.org/1/> .
+}
+"""
+
+
+Canonical = dict[Node | None, frozenset[tuple[Node, Node, Node]]]
+
+
+def canonical(quads: Iterable[tuple[Node, Node, Node, Node | None]], *, keep_graphs: bool) -> Canonical:
+    """Triples per graph (or all under ``None``) with blank nodes relabelled canonically, for comparison."""
+    graphs: dict[Node | None, Graph] = {}
+    for s, p, o, g in quads:
+        graphs.setdefault(g if keep_graphs else None, Graph()).add((s, p, o))
+    return {g: frozenset(to_canonical_graph(graph)) for g, graph in graphs.items()}
+
+
+def parsed(path: Path, dump: Dump) -> Canonical:
+    data = gzip.decompress(path.read_bytes()) if dump.compressed else path.read_bytes()
+    if dump.quads:
+        dataset = Dataset()
+        dataset.parse(data=data, format=RDFLIB_FORMAT[dump])
+        return canonical((q for q in dataset.quads() if q[3] is not None), keep_graphs=True)
+    return canonical(
+        ((s, p, o, None) for s, p, o in Graph().parse(data=data, format=RDFLIB_FORMAT[dump])), keep_graphs=False
+    )
+
+
+def expected(store: ox.Store) -> tuple[Canonical, Canonical]:
+    dataset = Dataset()
+    dataset.parse(data=store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
+    quads = [q for q in dataset.quads() if q[3] is not None]
+    return canonical(quads, keep_graphs=True), canonical(quads, keep_graphs=False)
+
+
+def assert_dumps_hold(store: ox.Store, folder: Path) -> None:
+    quads, triples = expected(store)
+    for written in write_dumps(store, folder, prefixes(DEFAULT_BASE_IRI)):
+        assert parsed(written.path, written.dump) == (quads if written.dump.quads else triples), written.dump
+
+
+def test_every_dump_of_the_project_data_holds_exactly_its_quads(tmp_path: Path) -> None:
+    loaded = load([resource_dir("ontology"), resource_dir("data")], DEFAULT_BASE_IRI)
+    assert_dumps_hold(loaded.store, tmp_path)
+
+
+def test_literals_that_look_like_syntax_survive_every_dump(tmp_path: Path) -> None:
+    store = ox.Store()
+    store.load(TRICKY.encode(), format=ox.RdfFormat.TRIG)
+    assert_dumps_hold(store, tmp_path)
+
+
+def test_json_ld_is_compacted_with_the_prefixes_it_uses(tmp_path: Path) -> None:
+    store = ox.Store()
+    store.load(TRICKY.encode(), format=ox.RdfFormat.TRIG)
+    written = {w.dump: w for w in write_dumps(store, tmp_path, prefixes(DEFAULT_BASE_IRI))}
+    document = json.loads(written[Dump.JSONLD].path.read_bytes())
+    assert document["@context"]["schema"] == "http://schema.org/"
+    text = json.dumps(document["@graph"])
+    assert '"schema:name"' in text and '"http://schema.org/Person"' in text  # keys compacted, literals intact
+
+
+def test_compaction_leaves_escaped_quotes_alone() -> None:
+    expanded = b'[{"@id":"http://e/a","http://e/p":[{"@value":"x\\",\\"http://e/q"}]}]'
+    compacted = json.loads(compact_jsonld(expanded, {"e": "http://e/"}))
+    assert compacted["@graph"] == [{"@id": "e:a", "e:p": [{"@value": 'x","http://e/q'}]}]
+
+
+@pytest.mark.parametrize("dump", list(Dump))
+def test_the_same_data_gives_the_same_bytes(dump: Dump, tmp_path: Path) -> None:
+    runs = []
+    for name in ("one", "two"):  # data/ holds no blank node (their labels are drawn anew at each parse)
+        loaded = load([resource_dir("data")], DEFAULT_BASE_IRI)
+        runs.append((tmp_path / name / dump.filename, write_dumps(loaded.store, tmp_path / name, {})))
+    assert runs[0][0].read_bytes() == runs[1][0].read_bytes()
+
+
+def test_the_build_publishes_its_dumps_from_the_validated_quads(project_build: BuildResult) -> None:
+    folder = project_build.path / "dumps"
+    quads = parsed(folder / Dump.NQUADS_GZ.filename, Dump.NQUADS_GZ)
+    assert sum(len(triples) for triples in quads.values()) == project_build.stats.triples
+    assert parsed(folder / Dump.JSONLD.filename, Dump.JSONLD) == quads
