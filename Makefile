@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STORE ?= var/store
 
-.PHONY: install serve build validate test pytest lint typecheck format clean
+.PHONY: install serve build validate test pytest lint typecheck format clean bench bench-venv
 
 install: $(VENV)/.installed
 
@@ -38,6 +38,23 @@ typecheck: install
 format: install
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
+
+# The benchmark (benchmarks/README.md): `make bench SIZE=100000 BENCH_ARGS="--keep"`. The peers (Oxigraph server,
+# rdflib-endpoint) go into their own venv; Virtuoso is used when `virtuoso-t` is installed, wrk when `wrk` is.
+SIZE ?= 100000
+BENCH_VENV ?= benchmarks/.venv
+BENCH_ARGS ?=
+
+bench-venv: $(BENCH_VENV)/.installed
+
+$(BENCH_VENV)/.installed: benchmarks/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r benchmarks/requirements.txt
+	touch $@
+
+bench: install bench-venv
+	$(BIN)/python benchmarks/harness.py --size $(SIZE) --bench-venv $(BENCH_VENV) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
