@@ -39,7 +39,13 @@ def _settings_flags(parser: argparse.ArgumentParser, *names: str) -> None:
         "workers": ("--workers", "server worker processes (env AWARDGRAPH_WORKERS, default 2)"),
         "endpoint": (
             "--endpoint",
-            "a SPARQL 1.1 query endpoint URL to use instead of the store (env AWARDGRAPH_ENDPOINT)",
+            "a SPARQL 1.1 query endpoint URL to use instead of the store directory, holding what "
+            "'awardgraph publish' put there (env AWARDGRAPH_ENDPOINT)",
+        ),
+        "shacl_engine": (
+            "--engine",
+            "SHACL engine: sparql (the shapes compiled to SPARQL and run by Oxigraph; the default) or pyshacl "
+            "(the reference engine, slow) (env AWARDGRAPH_SHACL_ENGINE)",
         ),
     }
     for name in names:
@@ -50,23 +56,27 @@ def _settings_flags(parser: argparse.ArgumentParser, *names: str) -> None:
             parser.add_argument(flag, dest=name, type=int, help=text)
         elif name == "store":
             parser.add_argument(flag, dest=name, type=Path, metavar="DIR", help=text)
+        elif name == "shacl_engine":
+            parser.add_argument(flag, dest=name, choices=["sparql", "pyshacl"], help=text)
         else:
             parser.add_argument(flag, dest=name, help=text)
 
 
-def _publish_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--endpoint", metavar="QUERY_URL", help="the store's SPARQL query URL (env AWARDGRAPH_ENDPOINT)")
-    p.add_argument(
-        "--update-endpoint",
-        metavar="URL",
-        help="the store's SPARQL Update URL (env AWARDGRAPH_UPDATE_ENDPOINT; default: the query URL)",
-    )
-    p.add_argument(
-        "--graph-store",
-        metavar="URL",
-        help="the store's Graph Store Protocol URL; staging graphs are then loaded with PUT "
-        "(env AWARDGRAPH_GRAPH_STORE; default: SPARQL Update INSERT DATA)",
-    )
+def _remote_flags(p: argparse.ArgumentParser, *, writes: bool = False) -> None:
+    """The flags of a remote SPARQL store: its URLs (``writes``: also where updates go) and credentials."""
+    if writes:
+        p.add_argument("--endpoint", metavar="QUERY_URL", help="the store's SPARQL query URL (env AWARDGRAPH_ENDPOINT)")
+        p.add_argument(
+            "--update-endpoint",
+            metavar="URL",
+            help="the store's SPARQL Update URL (env AWARDGRAPH_UPDATE_ENDPOINT; default: the query URL)",
+        )
+        p.add_argument(
+            "--graph-store",
+            metavar="URL",
+            help="the store's Graph Store Protocol URL; staging graphs are then loaded with PUT "
+            "(env AWARDGRAPH_GRAPH_STORE; default: SPARQL Update INSERT DATA)",
+        )
     p.add_argument("--auth-user", metavar="USER", help="user for HTTP Basic/Digest (env AWARDGRAPH_AUTH_USER)")
     p.add_argument(
         "--auth-password-env",
@@ -83,6 +93,10 @@ def _publish_flags(p: argparse.ArgumentParser) -> None:
         choices=["auto", "basic", "digest"],
         help="HTTP authentication scheme (env AWARDGRAPH_AUTH_SCHEME, default auto: the one the server asks for)",
     )
+
+
+def _publish_flags(p: argparse.ArgumentParser) -> None:
+    _remote_flags(p, writes=True)
     p.add_argument(
         "--publish-batch",
         type=int,
@@ -98,25 +112,27 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = commands.add_parser("validate", help="check the data against the shapes; write nothing")
-    _settings_flags(p, "data", "shapes", "base_iri")
+    _settings_flags(p, "data", "shapes", "base_iri", "shacl_engine")
 
     p = commands.add_parser("build", help="validate, then build a new store, dumps and description atomically")
-    _settings_flags(p, "data", "shapes", "store", "base_iri")
+    _settings_flags(p, "data", "shapes", "store", "base_iri", "shacl_engine")
     p.add_argument("--quiet", action="store_true", help="print only errors")
 
-    p = commands.add_parser("serve", help="serve the last good build over HTTP (SPARQL, linked data, dumps)")
+    p = commands.add_parser("serve", help="serve the last good build, or what publish put in a SPARQL store, over HTTP")
     _settings_flags(p, "store", "host", "port", "workers", "base_iri", "endpoint")
+    _remote_flags(p)
     p.add_argument("--build-if-missing", action="store_true", help="build first if the store has no build yet")
 
     p = commands.add_parser(
         "publish", help="validate, then replace the project's named graphs in a SPARQL 1.1 store atomically"
     )
-    _settings_flags(p, "data", "shapes", "base_iri")
+    _settings_flags(p, "data", "shapes", "base_iri", "shacl_engine")
     _publish_flags(p)
 
     p = commands.add_parser("query", help="run a SPARQL query against the store or an endpoint")
     p.add_argument("sparql", metavar="SPARQL_OR_FILE", help="a query, or the path of a .rq file, or - for stdin")
     _settings_flags(p, "store", "endpoint", "base_iri")
+    _remote_flags(p)
     p.add_argument(
         "--format",
         choices=["table", "json", "csv", "tsv", "turtle"],
@@ -199,14 +215,7 @@ def _publish(settings: Settings, args: argparse.Namespace) -> int:
     from awardgraph.graph.publish import PublishFailed, publish
     from awardgraph.store.base import StoreError
 
-    secrets: dict[str, object] = {}
-    for flag, field in (("auth_password_env", "auth_password"), ("auth_token_env", "auth_token")):
-        variable = getattr(args, flag)
-        if variable:
-            if not os.environ.get(variable):
-                raise ConfigError(f"the variable {variable} named by --{flag.replace('_', '-')} is not set")
-            secrets[field] = os.environ[variable]
-    settings = settings.replace(**secrets) if secrets else settings
+    settings = _with_secrets(settings, args)
     if not settings.endpoint:
         raise ConfigError("publish needs the store's query URL: --endpoint URL or AWARDGRAPH_ENDPOINT")
     try:
@@ -225,10 +234,25 @@ def _publish(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _with_secrets(settings: Settings, args: argparse.Namespace) -> Settings:
+    """``settings`` with the password or token read from the variables ``--auth-*-env`` name."""
+    secrets: dict[str, object] = {}
+    for flag, field in (("auth_password_env", "auth_password"), ("auth_token_env", "auth_token")):
+        variable = getattr(args, flag, None)
+        if variable:
+            if not os.environ.get(variable):
+                raise ConfigError(f"the variable {variable} named by --{flag.replace('_', '-')} is not set")
+            secrets[field] = os.environ[variable]
+    return settings.replace(**secrets) if secrets else settings
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from awardgraph.web.server import serve
 
-    if settings.endpoint is None and builds.current_build(settings.store) is None:
+    settings = _with_secrets(settings, args)
+    if settings.endpoint:
+        _check_remote(settings)
+    elif builds.current_build(settings.store) is None:
         if not args.build_if_missing:
             builds.require_current_build(settings.store)
         code = _build(settings, argparse.Namespace(quiet=False))
@@ -238,9 +262,29 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_remote(settings: Settings) -> None:
+    """Say what the remote store holds before serving it; a store that is down is a warning (it may come up)."""
+    from awardgraph.store.base import StoreError
+    from awardgraph.store.http import public_url
+    from awardgraph.web.published import RemoteSource
+    from awardgraph.web.state import NoBuild
+
+    source = RemoteSource.from_settings(settings)
+    try:
+        build = source.current()
+    except (StoreError, NoBuild) as exc:
+        print(f"awardgraph: warning: {exc}; serving anyway (pages answer 503 until it does)", file=sys.stderr)
+        return
+    finally:
+        source.store.close()
+    where = public_url(str(settings.endpoint))
+    print(f"awardgraph: serving publish {build.id} of {settings.base_iri} from {where}", file=sys.stderr)
+
+
 def _query(settings: Settings, args: argparse.Namespace) -> int:
     from awardgraph.query_runner import QueryFailed, run_query
 
+    settings = _with_secrets(settings, args)
     text = _query_text(args.sparql)
     try:
         output = run_query(settings, text, args.format)

@@ -1,14 +1,17 @@
-"""Fixtures for the HTTP tests: a small dataset built into a temporary store, the app over it, and the app over
-the repository's own data (which must build: a test that needs it fails, never skips, when it does not)."""
+"""Fixtures for the HTTP tests: a small dataset built into a temporary store (and published to each remote store,
+see ``backends.py``), the app over it, and the app over the repository's own data (which must build: a test that
+needs it fails, never skips, when it does not)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from backends import BACKENDS, Backend, published, running
 from flask import Flask
 from flask.testing import FlaskClient
 from httphelp import build_or_fail, site_settings
+from tests.integration.servers import Server
 
 from awardgraph.config import Settings
 from awardgraph.graph.build import BuildResult, build
@@ -24,8 +27,43 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, BuildResul
 
 
 @pytest.fixture(scope="session")
-def settings(site: tuple[Settings, BuildResult]) -> Settings:
-    return site[0]
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from running("oxigraph", tmp_path_factory.mktemp("oxigraph"))
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from running("virtuoso", tmp_path_factory.mktemp("virtuoso"))
+
+
+@pytest.fixture(scope="session")
+def publishes() -> dict[str, Backend]:
+    """The remote backends published so far (each store gets the fixture data once per session)."""
+    return {}
+
+
+def remote_backend(request: pytest.FixtureRequest, kind: str) -> Backend:
+    """The fixture dataset published to the session's server of ``kind`` (the first time it is asked for)."""
+    publishes: dict[str, Backend] = request.getfixturevalue("publishes")
+    if kind not in publishes:
+        settings, result = request.getfixturevalue("site")
+        server: Server = request.getfixturevalue(f"{kind}_server")
+        publishes[kind] = published(server, settings, result.stats.triples)
+    return publishes[kind]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest, site: tuple[Settings, BuildResult]) -> Backend:
+    """The fixture dataset in one store: the embedded build, or published to a remote store."""
+    settings, result = site
+    if request.param == "embedded":
+        return Backend("embedded", settings, result.build_id, result.stats.triples)
+    return remote_backend(request, str(request.param))
+
+
+@pytest.fixture(scope="session")
+def settings(backend: Backend) -> Settings:
+    return backend.settings
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +75,12 @@ def app(settings: Settings) -> Flask:
 def client(app: Flask) -> Iterator[FlaskClient]:
     with app.test_client() as c:
         yield c
+
+
+@pytest.fixture
+def local_client(site: tuple[Settings, BuildResult]) -> FlaskClient:
+    """The embedded build only: for what only a build has (its files, its dumps)."""
+    return create_app(site[0]).test_client()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""The real thing: ``awardgraph serve`` (gunicorn) in a subprocess on 127.0.0.1, spoken to with real HTTP clients.
+"""The real thing: ``awardgraph serve`` (gunicorn) in a subprocess on 127.0.0.1, spoken to with real HTTP clients,
+serving a build (``--store``) or a remote store (``--endpoint``, with its credentials from the environment).
 
 Each family of behaviour is checked once over the wire; the details are in the test-client tests.
 """
@@ -16,11 +17,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from backends import Backend
 from httphelp import BASE, BROWSER_ACCEPT, parse, same_graph
 from rdflib import Graph, URIRef
-
-from awardgraph.config import Settings
-from awardgraph.graph.build import BuildResult
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -33,12 +32,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _where(backend: Backend, env: dict[str, str]) -> list[str]:
+    """The flags (and variables) that point ``awardgraph serve`` at the backend's data."""
+    settings = backend.settings
+    if not backend.remote:
+        return ["--store", str(settings.store)]
+    env["AWARDGRAPH_UNION_GRAPHS"] = settings.union_graphs
+    flags = ["--endpoint", str(settings.endpoint)]
+    if settings.auth_user:
+        env["AG_TEST_PASSWORD"] = str(settings.auth_password)
+        flags += ["--auth-user", settings.auth_user, "--auth-password-env", "AG_TEST_PASSWORD"]
+    return flags
+
+
 @pytest.fixture(scope="module")
-def server(site: tuple[Settings, BuildResult], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings, _ = site
+def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
     env = {k: v for k, v in env.items() if not k.startswith("AWARDGRAPH_")}
+    where = _where(backend, env)
     log = tmp_path_factory.mktemp("server") / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -47,8 +59,7 @@ def server(site: tuple[Settings, BuildResult], tmp_path_factory: pytest.TempPath
                 "-m",
                 "awardgraph",
                 "serve",
-                "--store",
-                str(settings.store),
+                *where,
                 "--base-iri",
                 BASE,
                 "--host",
@@ -139,9 +150,12 @@ def test_pages(server: str, http: requests.Session) -> None:
     assert http.get(f"{server}/static/style.css").status_code == 200
 
 
-def test_dataset_and_dumps(server: str, http: requests.Session) -> None:
+def test_dataset_and_dumps(server: str, backend: Backend, http: requests.Session) -> None:
     r = http.get(f"{server}/.well-known/void", headers={"Accept": "application/ld+json"})
     assert [h.status_code for h in r.history] == [303] and r.headers["Content-Type"].startswith("application/ld+json")
     dump = http.get(f"{server}/dumps/awardgraph.nt.gz")
-    assert dump.status_code == 200 and dump.headers["Content-Type"] == "application/gzip"
+    if backend.remote:  # a remote store has no dump files
+        assert dump.status_code == 404 and "/sparql" in dump.text
+    else:
+        assert dump.status_code == 200 and dump.headers["Content-Type"] == "application/gzip"
     assert http.get(f"{server}/ontology", headers={"Accept": "text/turtle"}).status_code == 200

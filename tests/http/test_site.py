@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from backends import Backend
 from flask import Flask
 from flask.testing import FlaskClient
 from httphelp import BASE, BROWSER_ACCEPT, media_type, parse, same_graph, site_settings, write_crowd
@@ -25,13 +26,14 @@ RDF_TYPES = ["text/turtle", "application/ld+json", "application/rdf+xml", "appli
 # --- home and health -------------------------------------------------------------------------------------------
 
 
-def test_home(client: FlaskClient, site: tuple[Settings, BuildResult]) -> None:
+def test_home(client: FlaskClient, backend: Backend) -> None:
     r = client.get("/", headers={"Accept": BROWSER_ACCEPT})
     assert r.status_code == 200 and r.headers["Content-Type"] == "text/html; charset=utf-8"
     page = r.get_data(as_text=True)
-    assert f"{site[1].stats.triples} triples" in page
+    assert f"{backend.triples} triples" in page
     assert 'href="/sparql"' in page and 'href="/dataset"' in page and 'href="/ontology"' in page
-    assert 'href="/doc/place/lublin"' in page and 'href="/dumps/awardgraph.ttl"' in page
+    assert 'href="/doc/place/lublin"' in page
+    assert ('href="/dumps/awardgraph.ttl"' in page) is not backend.remote  # a remote store has no dump files
     # the people: a count, the first 30 (in IRI order), and their list page for the rest
     assert '<a href="/list/schema-person">521 things</a>' in page
     assert 'href="/doc/person/jan-kowalski"' in page and page.count('href="/doc/visitor/') == 29
@@ -43,11 +45,12 @@ def test_home(client: FlaskClient, site: tuple[Settings, BuildResult]) -> None:
     assert "Wyróżnienia" in client.get("/?lang=pl").get_data(as_text=True)
 
 
-def test_health(client: FlaskClient, site: tuple[Settings, BuildResult]) -> None:
+def test_health(client: FlaskClient, backend: Backend, site: tuple[Settings, BuildResult]) -> None:
     r = client.get("/health")
     assert r.status_code == 200 and media_type(r.content_type) == "application/json"
     data = r.get_json()
-    assert data["status"] == "ok" and data["build"] == site[1].build_id and data["triples"] == site[1].stats.triples
+    assert data["status"] == "ok" and data["build"] == backend.build_id and data["triples"] == backend.triples
+    assert data["graphs"] == site[1].stats.graphs and data["quads"] == backend.triples
     assert r.headers["Cache-Control"] == "no-store"
 
 
@@ -97,14 +100,18 @@ def test_ontology_conditional(client: FlaskClient) -> None:
 # --- the dataset description -------------------------------------------------------------------------------------
 
 
-def test_dataset_rdf(client: FlaskClient, site: tuple[Settings, BuildResult]) -> None:
+def test_dataset_rdf(client: FlaskClient, backend: Backend, site: tuple[Settings, BuildResult]) -> None:
     r = client.get("/dataset", headers={"Accept": "text/turtle"})
-    assert r.status_code == 200 and r.get_data() == (site[1].path / "dataset.ttl").read_bytes()
+    assert r.status_code == 200
+    if not backend.remote:  # the build's file; from a remote store, the graph <dataset> publish put there
+        assert r.get_data() == (site[1].path / "dataset.ttl").read_bytes()
     graphs = [rdf_of(client, "/dataset", accept) for accept in RDF_TYPES]
     assert all(same_graph(graphs[0], g) for g in graphs[1:])
     dataset = URIRef(f"{BASE}dataset")
     assert (dataset, RDF.type, DCAT.Dataset) in graphs[0]
-    assert int(graphs[0].value(dataset, VOID.triples)) == site[1].stats.triples  # type: ignore[arg-type]
+    assert int(graphs[0].value(dataset, VOID.triples)) == backend.triples  # type: ignore[arg-type]
+    assert str(graphs[0].value(dataset, URIRef(f"{DCAT}version"))) == backend.build_id
+    assert ((dataset, DCAT.distribution, None) in graphs[0]) is not backend.remote
 
 
 def rdf_of(client: FlaskClient, path: str, accept: str) -> Graph:
@@ -113,9 +120,9 @@ def rdf_of(client: FlaskClient, path: str, accept: str) -> Graph:
     return parse(r.get_data(), r.content_type)
 
 
-def test_dataset_html(client: FlaskClient) -> None:
+def test_dataset_html(client: FlaskClient, backend: Backend) -> None:
     page = client.get("/dataset", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
-    assert 'href="/dumps/awardgraph.nt.gz"' in page and 'href="/sparql"' in page
+    assert ('href="/dumps/awardgraph.nt.gz"' in page) is not backend.remote and 'href="/sparql"' in page
     assert "creativecommons.org/licenses/by/4.0" in page
 
 
@@ -141,7 +148,8 @@ def test_well_known_void(client: FlaskClient) -> None:
         ("awardgraph.nq.gz", "application/gzip"),
     ],
 )
-def test_dumps(client: FlaskClient, site: tuple[Settings, BuildResult], name: str, content_type: str) -> None:
+def test_dumps(local_client: FlaskClient, site: tuple[Settings, BuildResult], name: str, content_type: str) -> None:
+    client = local_client
     with client.get(f"/dumps/{name}") as r:
         assert r.status_code == 200 and r.headers["Content-Type"] == content_type
         body = r.get_data()
@@ -156,9 +164,16 @@ def test_dumps(client: FlaskClient, site: tuple[Settings, BuildResult], name: st
         assert gzip.decompress(body)
 
 
-def test_dump_triples_match_the_store(client: FlaskClient, site: tuple[Settings, BuildResult]) -> None:
-    with client.get("/dumps/awardgraph.ttl") as r:
+def test_dump_triples_match_the_store(local_client: FlaskClient, site: tuple[Settings, BuildResult]) -> None:
+    with local_client.get("/dumps/awardgraph.ttl") as r:
         assert len(Graph().parse(data=r.get_data(), format="turtle")) == site[1].stats.triples
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "virtuoso"], indirect=True)
+def test_no_dumps_from_a_remote_store(client: FlaskClient) -> None:
+    r = client.get("/dumps/awardgraph.ttl")
+    assert r.status_code == 404
+    assert "has no dump files" in r.get_data(as_text=True) and "/sparql" in r.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("name", ["nothing.ttl", "..%2Fmanifest.json", "manifest.json", "%2E%2E"])

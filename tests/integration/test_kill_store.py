@@ -18,6 +18,7 @@ import pytest
 from awardgraph.config import Settings
 from awardgraph.graph.load import load
 from awardgraph.graph.publish import STAGING, local_graphs, publish
+from awardgraph.graph.validate import load_shapes
 from awardgraph.store.remote import open_remote
 from tests.conftest import MINI_DATA, MINI_SHAPES
 from tests.integration.generated import generate
@@ -67,7 +68,8 @@ def test_killing_the_store_mid_publish_leaves_old_or_new_graphs_never_a_mix(
     old = _state(settings)
     data = tmp_path / "generated.trig"
     generate(data, graphs=40, cities_per_graph=416)  # 50,040 triples: 10 staging requests of 5,000
-    new = {g: len(t) for g, t in local_graphs(load([data], base_iri), base_iri, "any").items()}
+    shapes = load_shapes(MINI_SHAPES, base_iri)  # publish carries the shapes as the graph {base}shapes
+    new = {g: len(t) for g, t in local_graphs(load([data], base_iri), base_iri, "any", shapes=shapes).items()}
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "AG_TEST_PASSWORD": own_server.password or ""}
     process = subprocess.Popen(_command(settings, data), stderr=subprocess.PIPE, text=True, env=env)

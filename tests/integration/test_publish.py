@@ -166,8 +166,8 @@ def test_cli_publish_reports_progress_and_summary(
     args += ["--data", str(MINI_DATA[0]), "--shapes", str(MINI_SHAPES[0]), *_auth_args(settings)]
     assert main(args) == EXIT_OK
     out, err = capsys.readouterr()
-    assert "Published " in out and "triples in 3 graphs" in out
-    assert "switched 3 graphs in one update request" in err
+    assert "Published " in out and "triples in 4 graphs" in out  # the data's two, the description and the shapes
+    assert "switched 4 graphs in one update request" in err
     if settings.auth_password:
         assert settings.auth_password not in out + err
 

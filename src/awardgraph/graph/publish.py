@@ -28,11 +28,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from awardgraph import __version__
 from awardgraph.config import Settings
 from awardgraph.graph import describe
-from awardgraph.graph.build import check, description_graph, to_nquads
+from awardgraph.graph.build import check, description_graph, shapes_graph, to_nquads
 from awardgraph.graph.load import Loaded
 from awardgraph.store.base import StoreError
 from awardgraph.store.http import public_url
@@ -65,9 +66,9 @@ def publish(
 ) -> PublishResult:
     """Validate the data, then replace the project's graphs in the remote store (see the module docstring)."""
     started = time.perf_counter()
-    loaded, _ = check(settings, progress)
+    loaded, validation = check(settings, progress)
     publish_id = new_publish_id()
-    graphs = local_graphs(loaded, settings.base_iri, publish_id)
+    graphs = local_graphs(loaded, settings.base_iri, publish_id, shapes=validation.shapes)
     remote = store or open_remote(settings)
     try:
         return _Publisher(remote, graphs, settings, publish_id, progress).run(started)
@@ -83,8 +84,10 @@ def new_publish_id() -> str:
     return f"{stamp}-{os.getpid()}"
 
 
-def local_graphs(loaded: Loaded, base_iri: str, publish_id: str) -> Graphs:
-    """The validated data's triples per named graph, plus the dataset description graph a build would add."""
+def local_graphs(loaded: Loaded, base_iri: str, publish_id: str, *, shapes: Graph | None = None) -> Graphs:
+    """The validated data's triples per named graph, plus the graphs a build adds to its store: the dataset
+    description (``{base}dataset``, which also identifies the publish for servers: ``dcat:version`` is the
+    publish id, ``dcterms:modified`` its time) and the shapes validated with (``{base}shapes``)."""
     nquads = to_nquads(loaded)
     graphs: Graphs = {}
     for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
@@ -97,6 +100,9 @@ def local_graphs(loaded: Loaded, base_iri: str, publish_id: str) -> Graphs:
     description = describe.describe(base_iri, stats, [], build_id=publish_id, version=__version__, built=built)
     text = description.serialize(format="nt", encoding="utf-8")
     graphs[described] = [quad.triple for quad in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+    if shapes is not None:
+        text = shapes.serialize(format="nt", encoding="utf-8")
+        graphs[shapes_graph(base_iri)] = [quad.triple for quad in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
     return {graph: triples for graph, triples in sorted(graphs.items()) if triples}
 
 

@@ -24,16 +24,26 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 class StoreError(Exception):
     """A store refused or failed an operation. The message is for a person and never holds credentials.
 
-    ``status`` is the HTTP status a remote store answered with, when there was one.
+    ``status`` is the HTTP status a remote store answered with, when there was one; ``detail`` what the store
+    said (its error text, secrets blanked out) or, for a store that could not be reached, why: unlike the
+    message, it never names the store's address, so it may be shown to the public.
     """
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None, detail: str | None = None) -> None:
         super().__init__(message)
-        self.status = status
+        self.status, self.detail = status, detail
 
 
 class StoreUnavailable(StoreError):
-    """The store cannot be reached (connection refused or reset, timeout) or answered with a 5xx status."""
+    """The store cannot be reached (connection refused or reset, timeout) or answered 502, 503 or 504: asking
+    again later may work. (A 500 is a :class:`StoreError`: the store is there but failed the request.)"""
+
+
+class QueryRefused(StoreError, ValueError):
+    """The store refused a query it was sent (a 4xx answer): the query, not the store, is the problem.
+
+    A :class:`ValueError` too, like the embedded store's evaluation errors, so that callers handle both alike.
+    """
 
 
 class Store(Protocol):

@@ -7,9 +7,11 @@
 - **Authentication**: HTTP Basic or Digest with a user and password, or a bearer token. ``auto`` sends nothing
   until the server challenges, then answers the scheme it names (Virtuoso's ``/sparql-auth`` asks for Digest,
   Fuseki and GraphDB for Basic), and keeps that scheme for later requests.
-- **Errors**: :class:`~awardgraph.store.base.StoreUnavailable` for connection failures and 5xx answers,
-  :class:`~awardgraph.store.base.StoreError` for everything else. Messages name the URL without user info or
-  query string, and any credential that a server might echo is blanked out.
+- **Errors**: :class:`~awardgraph.store.base.StoreUnavailable` for connection failures and 502/503/504 answers
+  (worth trying again later), :class:`~awardgraph.store.base.StoreError` for everything else (a 500 included: the
+  store is there but failed). Messages name the URL without user info or query string, and any credential that a
+  server might echo is blanked out; ``detail`` holds the store's own words (or the reason it was not reached)
+  without the URL.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from awardgraph.store.base import StoreError, StoreUnavailable
 
 AuthScheme = Literal["auto", "basic", "digest"]
 USER_AGENT = f"awardgraph/{__version__}"
+UNAVAILABLE = (502, 503, 504)  # statuses that say "not now" (a gateway or the store itself), not "never"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -105,7 +108,8 @@ class Client:
             except requests.RequestException as exc:
                 reached = not _never_sent(exc)
                 if attempt > self._retries or (reached and not idempotent):
-                    raise StoreUnavailable(self._unreachable(url, exc, attempt)) from None
+                    reason = _reason(exc)
+                    raise StoreUnavailable(self._unreachable(url, reason, attempt), detail=reason) from None
                 time.sleep(self._backoff * 2 ** (attempt - 1))
                 continue
             if response.status_code == 401 and self._answer_challenge(response):
@@ -179,12 +183,11 @@ class Client:
             return StoreError(f"{where}: the user may not do this (read-only endpoint or missing grant)", status=status)
         detail = self._redact(" ".join(response.text.split()))[:400]
         message = f"{where}: {detail}" if detail else where
-        if status >= 500:
-            return StoreUnavailable(message, status=status)
-        return StoreError(message, status=status)
+        if status in UNAVAILABLE:
+            return StoreUnavailable(message, status=status, detail=detail or None)
+        return StoreError(message, status=status, detail=detail or None)
 
-    def _unreachable(self, url: str, exc: requests.RequestException, attempts: int) -> str:
-        reason = "no answer in time (timeout)" if isinstance(exc, requests.Timeout) else _root_reason(exc)
+    def _unreachable(self, url: str, reason: str, attempts: int) -> str:
         tries = f" ({attempts} attempts)" if attempts > 1 else ""
         return self._redact(f"cannot reach the store at {public_url(url)}: {reason}{tries}")
 
@@ -220,7 +223,12 @@ _REASONS = (
     ("Connection aborted", "the connection was closed by the store"),
     ("Name or service not known", "unknown host name"),
     ("No route to host", "no route to host"),
+    ("more than 100 headers", "the answer had more than 100 headers (Virtuoso sends one per graph of the dataset)"),
 )
+
+
+def _reason(exc: requests.RequestException) -> str:
+    return "no answer in time (timeout)" if isinstance(exc, requests.Timeout) else _root_reason(exc)
 
 
 def _root_reason(exc: requests.RequestException) -> str:

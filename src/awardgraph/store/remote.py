@@ -6,21 +6,38 @@ stores are handled here, not by callers:
 
 - **Default graph.** awardgraph's default graph is the union of the named graphs. ``union="store"`` relies on the
   store for that (Oxigraph server started with ``--union-default-graph``; Virtuoso, whose default graph is every
-  graph when the request names none; GraphDB; Fuseki with ``tdb2:unionDefaultGraph``). ``union="listed"`` names
-  the graphs under ``scope`` (the base IRI) as ``default-graph-uri`` on every query, for stores whose default
-  graph is a graph of its own (Oxigraph server without the flag) or holds other data (Virtuoso's system graphs,
-  other projects); the list is read from the store and kept for :data:`GRAPH_LIST_SECONDS`.
-- **Blank node labels** that pyoxigraph does not accept (Virtuoso's ``nodeID://b10000``) are renamed.
+  graph when the request names none; GraphDB; Fuseki with ``tdb2:unionDefaultGraph``). ``union="listed"`` makes
+  the graphs under ``scope`` (the base IRI) the dataset of every query, written into it as ``FROM`` and
+  ``FROM NAMED`` clauses, for stores whose default graph is a graph of its own (Oxigraph server without the flag)
+  or holds other data (Virtuoso's system graphs, other projects); the list is read from the store and kept for
+  :data:`GRAPH_LIST_SECONDS` (or until :meth:`RemoteStore.forget_graphs`).
+- **Datasets** given with a query (``default_graphs``, ``named_graphs``, or the query's own ``FROM`` clauses) are
+  sent as the protocol's ``default-graph-uri``/``named-graph-uri``, whole: an empty list becomes one graph that
+  does not exist (:data:`EMPTY_GRAPH`), because Virtuoso reads a missing ``named-graph-uri`` as "all graphs",
+  and the query's ``FROM`` clauses are taken out of its text, because Virtuoso adds them to the parameters
+  (and Oxigraph server started with ``--union-default-graph`` ignores them).
+- **A final VALUES** clause is moved into the query's pattern (Virtuoso refuses it outside ``SELECT`` and applies
+  it after ``LIMIT``).
+- **Syntax.** Every query is parsed by pyoxigraph before it is sent, so a query that is not SPARQL fails with the
+  embedded store's own message (line and column), whichever store is behind.
+- **DESCRIBE** is answered as the embedded store answers it, the concise bounded description
+  (:mod:`awardgraph.store.describing`), whatever the store's own ``DESCRIBE`` does.
+- **Answers** are read whole, blank node labels as the store wrote them (Virtuoso's ``nodeID://b10000`` made
+  acceptable to pyoxigraph), and re-written by pyoxigraph in whatever format the caller wants
+  (:mod:`awardgraph.store.answers`): a format the store cannot write is no limit.
 - **Options** the protocol has no parameter for (``base_iri``, ``prefixes``, ``substitutions``) are written into
   the query text (:mod:`awardgraph.store.sparqltext`).
+- **Errors**: a 4xx answer to a query is :class:`~awardgraph.store.base.QueryRefused` with the store's words
+  (Virtuoso's echo of the query cut off); connection failures and 502/503/504 are
+  :class:`~awardgraph.store.base.StoreUnavailable`.
 - **Blank nodes in updates**: Virtuoso refuses them in ``INSERT DATA``, so triples with blank nodes are sent as
   ``INSERT { … } WHERE { }`` (standard SPARQL, one fresh node per label and request).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
@@ -28,28 +45,24 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from awardgraph.config import Settings
-from awardgraph.store import sparqltext
-from awardgraph.store.base import QueryResult, StoreError, Term
+from awardgraph.store import answers, describing, sparqltext
+from awardgraph.store.base import QueryRefused, QueryResult, StoreError, StoreUnavailable, Term
 from awardgraph.store.http import Client, Credentials, Reply
 
 UnionMode = Literal["store", "listed"]
 GRAPH_LIST_SECONDS = 30.0
-EMPTY_GRAPH = "urn:awardgraph:empty"
+EMPTY_GRAPH = "urn:awardgraph:empty"  # stands for an empty list of graphs: no store holds it
+Form = list[tuple[str, str]]
 
-RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
-RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_RESULTS_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-}
-_RDF_FORMATS = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+
+@dataclasses.dataclass(frozen=True)
+class Dataset:
+    """The graphs a query is sent with; ``in_text``: the project's own graphs (``listed`` mode), which may be
+    written into the query as ``FROM`` clauses."""
+
+    default: tuple[str, ...]
+    named: tuple[str, ...]
+    in_text: bool = False
 
 
 class RemoteStore:
@@ -76,6 +89,7 @@ class RemoteStore:
         self._update_timeout = update_timeout
         self._client = Client(credentials, timeout=timeout, retries=retries)
         self._graph_list: tuple[float, list[str]] | None = None
+        self._parser = ox.Store()  # always empty: parses queries to fail as the embedded store fails
 
     # -- reading -------------------------------------------------------------------------------------------------
 
@@ -90,20 +104,24 @@ class RemoteStore:
         substitutions: Mapping[str, Term] | None = None,
         prefixes: Mapping[str, str] | None = None,
     ) -> QueryResult:
-        """Run a query and return pyoxigraph's result objects, as :class:`EmbeddedStore` does."""
-        form = sparqltext.query_form(sparql)
-        accept = RDF_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else RESULTS_ACCEPT
-        reply = self.query_raw(
-            sparql,
-            accept=accept,
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            base_iri=base_iri,
-            union_default_graph=union_default_graph,
-            substitutions=substitutions,
-            prefixes=prefixes,
-        )
-        return parse_reply(reply)
+        """Run a query and return pyoxigraph's result objects, as :class:`EmbeddedStore` does (the same dataset
+        semantics, the same syntax errors, the same ``DESCRIBE``)."""
+        self._parse(sparql, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
+        dataset = self._dataset(sparql, default_graphs, named_graphs, union_default_graph, base_iri, prefixes)
+
+        def send(text: str, accept: str) -> QueryResult:
+            text, form = self._prepare(text, dataset, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
+            return answers.parse_reply(self._send_query(text, accept, form))
+
+        kind = sparqltext.query_form(sparql)
+        if kind == "DESCRIBE":
+            found = describing.describe(
+                sparql,
+                lambda t: answers.solutions(send(t, answers.RESULTS_ACCEPT)),
+                lambda t: answers.triples(send(t, answers.RDF_ACCEPT)),
+            )
+            return answers.as_result(found)
+        return send(sparql, answers.RDF_ACCEPT if kind == "CONSTRUCT" else answers.RESULTS_ACCEPT)
 
     def query_raw(
         self,
@@ -117,21 +135,105 @@ class RemoteStore:
         substitutions: Mapping[str, Term] | None = None,
         prefixes: Mapping[str, str] | None = None,
     ) -> Reply:
-        """Run a query and return the store's answer as it came (for a passthrough that keeps the format)."""
+        """Run a query and return the store's answer as it came (a passthrough that keeps the store's format;
+        the same dataset and syntax rules as :meth:`query`, but the store's own ``DESCRIBE``)."""
+        self._parse(sparql, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
+        dataset = self._dataset(sparql, default_graphs, named_graphs, union_default_graph, base_iri, prefixes)
+        text, form = self._prepare(sparql, dataset, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
+        return self._send_query(text, accept, form)
+
+    def forget_graphs(self) -> None:
+        """Read the list of graphs again on the next query (``listed`` mode), e.g. after a publish."""
+        self._graph_list = None
+
+    def _parse(
+        self,
+        sparql: str,
+        *,
+        base_iri: str | None,
+        prefixes: Mapping[str, str] | None,
+        substitutions: Mapping[str, Term] | None,
+    ) -> None:
+        """Raise pyoxigraph's ``SyntaxError`` for a query that is not SPARQL, before anything is sent.
+
+        The query runs on an empty in-memory store: ``SELECT`` and ``CONSTRUCT`` are lazy, so nothing is
+        evaluated; an ``ASK`` is, so one with ``SERVICE`` (which would call out) is left to the store."""
+        if sparqltext.query_form(sparql) == "ASK" and sparqltext.mentions(sparql, "SERVICE"):
+            return
+        self._parser.query(
+            sparql,
+            base_iri=base_iri,
+            prefixes=dict(prefixes) if prefixes else None,
+            substitutions={ox.Variable(k): v for k, v in substitutions.items()} if substitutions else None,
+        )
+
+    def _dataset(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+        union_default_graph: bool,
+        base_iri: str | None,
+        prefixes: Mapping[str, str] | None,
+    ) -> Dataset | None:
+        """The dataset that gives the query what the embedded store would give it (``None``: the store's own)."""
+        if default_graphs is None and named_graphs is None:
+            if not union_default_graph:
+                own = sparqltext.dataset_clauses(sparql, base_iri=base_iri, prefixes=prefixes)
+                if own is not None:
+                    return Dataset(own.default, own.named)
+            if self.union != "listed":
+                return None
+            return Dataset(tuple(self.graphs()) if union_default_graph else (), tuple(self.graphs()), in_text=True)
+        if default_graphs is None:
+            default_graphs = self.graphs() if union_default_graph else ()
+        return Dataset(tuple(default_graphs), tuple(self.graphs() if named_graphs is None else named_graphs))
+
+    def _prepare(
+        self,
+        sparql: str,
+        dataset: Dataset | None,
+        *,
+        base_iri: str | None,
+        prefixes: Mapping[str, str] | None,
+        substitutions: Mapping[str, Term] | None,
+    ) -> tuple[str, Form]:
+        """The text to send and the dataset parameters to send with it.
+
+        A final ``VALUES`` moves inside the pattern; the project's graphs (``listed``) are written as ``FROM``
+        clauses (Virtuoso answers one header per protocol graph, and HTTP clients refuse more than 100 headers);
+        any other dataset goes as protocol parameters, the query's own ``FROM`` taken out (Virtuoso would add the
+        two). An empty list of graphs is sent as :data:`EMPTY_GRAPH` (for Virtuoso, no ``named-graph-uri`` means
+        all graphs). Then the options are written in (:mod:`sparqltext`)."""
+        text, form = sparqltext.inline_values(sparql), []
+        if dataset is not None:
+            default, named = dataset.default or (EMPTY_GRAPH,), dataset.named or (EMPTY_GRAPH,)
+            written = None
+            if dataset.in_text:  # a query without GRAPH needs no named graphs: half the clauses for the store
+                written = sparqltext.with_dataset(text, default, named if sparqltext.mentions(text, "GRAPH") else ())
+            if written is not None:
+                text = written
+            else:
+                text = sparqltext.without_dataset(text)
+                form = [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
         try:
-            text = sparqltext.prepare(sparql, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
+            text = sparqltext.prepare(text, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
         except sparqltext.UnsupportedQuery as exc:
-            raise StoreError(str(exc)) from None
-        form: list[tuple[str, str]] = [("query", text)]
-        if default_graphs is not None:
-            form += [("default-graph-uri", g) for g in default_graphs]
-            if named_graphs is None and self.union == "listed":
-                form += [("named-graph-uri", g) for g in self.graphs()]
-        elif union_default_graph and self.union == "listed":
-            form += [("default-graph-uri", g) for g in self.graphs() or [EMPTY_GRAPH]]
-        if named_graphs is not None:
-            form += [("named-graph-uri", g) for g in named_graphs]
-        return self._client.send("POST", self.endpoint, data=form, headers={"Accept": accept}, idempotent=True)
+            raise QueryRefused(f"the query cannot be sent to a remote store: {exc}", detail=str(exc)) from None
+        return text, form
+
+    def _send_query(self, text: str, accept: str, form: Form) -> Reply:
+        try:
+            return self._client.send(
+                "POST", self.endpoint, data=[("query", text), *form], headers={"Accept": accept}, idempotent=True
+            )
+        except StoreUnavailable:
+            raise
+        except StoreError as exc:
+            words = answers.store_words(exc.detail)
+            if exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 403, 407):
+                raise QueryRefused(f"the store refused the query: {words}", status=exc.status, detail=words) from None
+            raise StoreError(str(exc), status=exc.status, detail=words) from None
 
     def graphs(self, prefix: str | None = None, *, fresh: bool = False) -> list[str]:
         """The named graphs whose IRI starts with ``prefix`` (default: the store's scope), sorted.
@@ -248,27 +350,6 @@ def open_remote(settings: Settings, endpoint: str | None = None) -> RemoteStore:
     )
 
 
-def parse_reply(reply: Reply) -> QueryResult:
-    """A query answer as pyoxigraph results: solutions or a boolean from SPARQL results, triples from RDF."""
-    results_format = _RESULTS_FORMATS.get(reply.media_type)
-    if results_format is not None:
-        try:
-            return ox.parse_query_results(reply.body, format=results_format)
-        except SyntaxError as exc:
-            if results_format != ox.QueryResultsFormat.JSON or "blank node" not in str(exc).lower():
-                raise StoreError(f"the store's results do not parse: {exc}") from None
-        return ox.parse_query_results(_rename_blank_nodes(reply.body), format=results_format)
-    rdf_format = _RDF_FORMATS.get(reply.media_type)
-    if rdf_format is None:
-        raise StoreError(f"the store answered with {reply.media_type or 'no media type'}, which awardgraph cannot read")
-    graph = ox.Store()
-    try:
-        graph.load(reply.body, format=rdf_format)
-    except SyntaxError as exc:
-        raise StoreError(f"the store's triples do not parse: {exc}") from None
-    return graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-
-
 def ntriples(triples: Iterable[ox.Triple]) -> bytes:
     """N-Triples of ``triples`` (blank node labels kept)."""
     return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples).encode("utf-8")
@@ -294,16 +375,3 @@ def _has_blank(t: ox.Triple) -> bool:
 
 def _string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid SPARQL string literal
-
-
-_BAD_LABEL = re.compile(r"[^A-Za-z0-9_]")
-
-
-def _rename_blank_nodes(body: bytes) -> bytes:
-    """SPARQL JSON results with blank node labels pyoxigraph accepts (``nodeID://b1`` -> ``nodeID___b1``)."""
-    data = json.loads(body)
-    for binding in data.get("results", {}).get("bindings", []):
-        for term in binding.values():
-            if isinstance(term, dict) and term.get("type") == "bnode":
-                term["value"] = "b" + _BAD_LABEL.sub("_", str(term["value"]))
-    return json.dumps(data).encode("utf-8")

@@ -7,10 +7,12 @@ the app under gunicorn; Flask's development server is never used.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, Response
 
-from awardgraph.config import ConfigError, Settings
-from awardgraph.web.state import Served
+from awardgraph.config import Settings
+from awardgraph.web.state import open_source
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -24,26 +26,29 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": "Content-Location, ETag, Last-Modified, Link, Location, Vary",
+    "Access-Control-Expose-Headers": (
+        "Content-Location, ETag, Last-Modified, Link, Location, Vary, Retry-After, Awardgraph-Truncated"
+    ),
     "Access-Control-Max-Age": "86400",
 }
 
 
-def create_app(settings: Settings) -> Flask:
-    """The awardgraph web app serving the current build of ``settings.store``."""
-    from awardgraph.web import dataset, errors, lists, resources, shapes, site, sitemap, sparql, vocab
+def create_app(settings: Settings, *, runtime: Path | None = None) -> Flask:
+    """The awardgraph web app serving the current build of ``settings.store``, or what ``awardgraph publish`` put
+    in the SPARQL store at ``settings.endpoint`` when one is set (the pages cannot tell the two apart).
 
-    if settings.endpoint is not None:
-        raise ConfigError(
-            "serving from an external SPARQL endpoint (AWARDGRAPH_ENDPOINT) is not supported yet; "
-            "serve a local store with --store"
-        )
+    ``runtime`` is a private directory the server's worker processes share (``serve`` makes one); without it,
+    the per-client limits of user queries hold within this process only."""
+    from awardgraph.web import dataset, errors, guard, lists, querying, resources, shapes, site, sitemap, sparql, vocab
+
     app = Flask(__name__)
     app.config.update(DEBUG=False, TESTING=False, PROPAGATE_EXCEPTIONS=False, JSON_SORT_KEYS=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions[site.SETTINGS] = settings
-    app.extensions[site.SERVED] = Served(settings.store)
+    app.extensions[site.SERVED] = open_source(settings)
     errors.register(app)
+    guard.install(app, settings)
+    app.extensions[querying.KEY] = querying.Querying(settings, runtime)
     for blueprint in (site.bp, sparql.bp, resources.bp, vocab.bp, shapes.bp, dataset.bp, lists.bp, sitemap.bp):
         app.register_blueprint(blueprint)
 

@@ -1,7 +1,8 @@
 """``/dataset`` (the build's DCAT-AP + VoID description), ``/.well-known/void``, ``/catalog`` and ``/dumps/``.
 
-The description is the build's own ``dataset.ttl``: Turtle is served byte for byte, the other formats are the same
-triples re-serialized, and the HTML page is made from them.
+The description is the build's own ``dataset.ttl`` (from a remote store: the graph ``{base}dataset`` that
+``awardgraph publish`` put there): Turtle is served byte for byte, the other formats are the same triples
+re-serialized, and the HTML page is made from them. Data served from a remote store has no dump files.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ from awardgraph.web.state import Build
 bp = Blueprint("dataset", __name__)
 
 DUMP_MAX_AGE = 86400
+NO_DUMPS = (
+    "This site serves its data from a SPARQL store and has no dump files. Everything is available from /sparql "
+    "(a CONSTRUCT query returns any part of the data in any RDF format) and from the document of each thing; "
+    "/dataset describes the data."
+)
 DCAT, DCT, SPDX = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/", "http://spdx.org/rdf/terms#"
 
 
@@ -46,7 +52,7 @@ def dataset(suffix: str = "") -> Response:
     if (cached := respond.conditional(build, etag, **headers)) is not None:
         return cached
     if fmt is conneg.TURTLE:
-        body: str | bytes = build.description_file.read_bytes()
+        body: str | bytes = build.description_turtle()
     elif fmt is conneg.HTML:
         body = _page(build, lang, urls)
     else:
@@ -69,6 +75,8 @@ def to_dataset() -> Response:
 def dump(name: str) -> Response:
     """One dump file of the build, with its media type, checksum-based ETag and long caching."""
     build = served()
+    if build.dumps is None:
+        raise Problem(404, NO_DUMPS)
     known = {d.filename: d for d in Dump}
     path = build.dumps / name
     if name not in known or not path.is_file():
@@ -94,10 +102,10 @@ def dump(name: str) -> Response:
 
 
 def description(build: Build) -> list[ox.Triple]:
-    """The triples of the build's ``dataset.ttl`` (parsed once per build)."""
+    """The triples of the build's description (parsed once per build)."""
 
     def parse() -> list[ox.Triple]:
-        data = build.description_file.read_bytes()
+        data = build.description_turtle()
         return [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=settings().base_iri)]
 
     return build.memo("description-file", parse)

@@ -120,6 +120,11 @@ UI: dict[str, dict[str, str]] = {
     "graphs": {"en": "named graphs", "pl": "grafów nazwanych"},
     "entities": {"en": "things", "pl": "obiektów"},
     "no_results": {"en": "No results.", "pl": "Brak wyników."},
+    "results_cut": {
+        "en": "Only the first {n} results are shown. Ask for CSV or JSON (up to the server's limit), "
+        "or add LIMIT/OFFSET.",
+        "pl": "Pokazano tylko pierwsze {n} wyników. Pobierz CSV lub JSON (do limitu serwera) albo dodaj LIMIT/OFFSET.",
+    },
     "language_note": {
         "en": "Labels are shown in English, else in Polish, else as given.",
         "pl": "Etykiety są pokazywane po polsku, a gdy ich brak — po angielsku lub tak, jak podano.",

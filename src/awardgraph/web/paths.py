@@ -45,7 +45,11 @@ def href(iri: str, base: str) -> str | None:
     local = local_path(iri, base)
     if local is not None:
         return local
-    return iri if urlsplit(iri).scheme in ("http", "https") else None
+    try:
+        scheme = urlsplit(iri).scheme
+    except ValueError:  # not a URL at all (an unbalanced IPv6 bracket): shown, not linked
+        return None
+    return iri if scheme in ("http", "https") else None
 
 
 def thing_iri(rest: str, base: str) -> str:

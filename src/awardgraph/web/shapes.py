@@ -1,7 +1,9 @@
 """``/shapes``: the SHACL shapes the served build was validated with, as HTML documentation or as RDF.
 
-The build keeps them as ``shapes.ttl`` beside its store (:data:`awardgraph.graph.build.SHAPES_FILE`); Turtle is
-that file byte for byte, the other formats are the same triples. Shapes are ``{base}shapes#Name``: each one is an
+A build keeps them as ``shapes.ttl`` beside its store (:data:`awardgraph.graph.build.SHAPES_FILE`), and in the
+store as the named graph ``{base}shapes`` (which is how ``awardgraph publish`` carries them to a remote store).
+Turtle is the build's file byte for byte (from a remote store: the graph, serialized), the other formats are the
+same triples. Shapes are ``{base}shapes#Name``: each one is an
 anchor on this page (hash IRIs, no 303), and the shapes graph itself is ``{base}shapes``.
 """
 
@@ -33,10 +35,11 @@ def shapes(suffix: str = "") -> Response:
     headers = {"content_location": urls[fmt.key], "links": urls}
     if (cached := respond.conditional(build, etag, **headers)) is not None:
         return cached
-    if not build.shapes_file.is_file():
+    turtle = build.shapes_turtle()
+    if turtle is None:
         raise Problem(404, "This build did not keep the shapes it was validated with; build again to publish them.")
     if fmt is conneg.TURTLE:
-        body: str | bytes = build.shapes_file.read_bytes()
+        body: str | bytes = turtle
     elif fmt is conneg.HTML:
         body = _page(build, lang, urls)
     else:
@@ -47,10 +50,10 @@ def shapes(suffix: str = "") -> Response:
 
 
 def shape_triples(build: Build) -> list[ox.Triple]:
-    """The triples of the build's ``shapes.ttl`` (parsed once per build)."""
+    """The triples of the build's shapes (parsed once per build)."""
 
     def parse() -> list[ox.Triple]:
-        data = build.shapes_file.read_bytes()
+        data = build.shapes_turtle() or b""
         return [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=settings().base_iri)]
 
     return build.memo("shapes-file", parse)

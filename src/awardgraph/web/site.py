@@ -15,7 +15,7 @@ from awardgraph.config import Settings
 from awardgraph.namespaces import prefixes
 from awardgraph.web import conneg, documents, i18n, present, respond
 from awardgraph.web.errors import Problem
-from awardgraph.web.state import Build, NoBuild, Served
+from awardgraph.web.state import Build, NoBuild, Source
 
 bp = Blueprint("site", __name__)
 
@@ -29,8 +29,9 @@ def settings() -> Settings:
 
 
 def served() -> Build:
-    """The build being served now (reopened if a new one was switched in); 503 before the first build."""
-    holder: Served = current_app.extensions[SERVED]
+    """The build being served now (reopened if a new one was switched in or published); 503 before the first
+    build, and when the store cannot say (:mod:`awardgraph.web.errors`)."""
+    holder: Source = current_app.extensions[SERVED]
     try:
         return holder.current()
     except NoBuild as exc:

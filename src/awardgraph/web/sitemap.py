@@ -31,7 +31,7 @@ def entries(build: Build) -> list[str]:
         base = settings().base_iri
         graphs = [str(r["g"].value) for r in queries.select(build.store, "graphs", base_iri=base)]
         found = ["/", "/dataset"] + (["/ontology"] if f"{base}ontology" in graphs else [])
-        found += ["/shapes"] if build.shapes_file.is_file() else []
+        found += ["/shapes"] if build.shapes_turtle() is not None else []
         for cls in lists.classes(build).values():
             last = Paging(1, cls.count, lists.PAGE_SIZE).last
             found += [cls.path + (f"?page={n}" if n > 1 else "") for n in range(1, last + 1)]

@@ -1,9 +1,18 @@
-"""The build a server process is serving, reopened when ``awardgraph build`` switches a new one in.
+"""What a server process serves, and where it comes from: the *site source*.
 
-Every request asks :meth:`Served.current`, which reads the ``current`` symlink (one ``readlink``, microseconds)
-and opens the store again only when the link points somewhere new. A process keeps answering from the build it
-has open until then; builds are never modified after they are finished, so there is nothing to lock but the
-swap itself.
+Pages need a store to query and a few things a store does not say by itself: which build it holds (for
+``ETag`` and ``Last-Modified``), its figures, the dataset description as published, the shapes, the dumps. A
+source gives them as one :class:`Build`, whichever store is behind:
+
+- :class:`LocalSource` follows a store directory (``awardgraph build``): every request reads the ``current``
+  symlink (one ``readlink``, microseconds) and opens the build again only when the link points somewhere new; the
+  artefacts are the build's files (``manifest.json``, ``dataset.ttl``, ``shapes.ttl``, ``dumps/``).
+- :class:`~awardgraph.web.published.RemoteSource` follows a remote SPARQL store (``awardgraph publish``): the
+  store's own graphs say what is published (the dataset description ``{base}dataset`` and the shapes
+  ``{base}shapes``), and there are no dump files.
+
+Builds are never modified after they are finished, so there is nothing to lock but the swap itself. Views get the
+build from :func:`awardgraph.web.site.served` and use only what :class:`Build` offers.
 """
 
 from __future__ import annotations
@@ -14,8 +23,9 @@ import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
+from awardgraph.config import Settings
 from awardgraph.graph.build import DESCRIPTION_FILE, MANIFEST_FILE, SHAPES_FILE
 from awardgraph.store.base import Store
 from awardgraph.store.oxigraph import EmbeddedStore
@@ -24,33 +34,24 @@ T = TypeVar("T")
 
 
 class NoBuild(Exception):
-    """The store directory holds no finished build (yet)."""
+    """There is nothing to serve (yet): no finished build, or a store holding no published data."""
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class Build:
-    """One finished build, opened: its store, its manifest, and a memo of what pages compute once per build."""
+    """The data being served: its store, identity and figures, its artefacts, and a memo of what pages compute
+    once per build.
+
+    ``manifest`` has the keys of a build's ``manifest.json`` that pages show (``build``, ``built``, ``triples``,
+    ``quads``, ``graphs``, ``dumps``).
+    """
 
     id: str
-    path: Path
     store: Store
     manifest: dict[str, object]
     built: dt.datetime
     _memo: dict[str, object] = dataclasses.field(default_factory=dict)
     _lock: threading.RLock = dataclasses.field(default_factory=threading.RLock)
-
-    @property
-    def description_file(self) -> Path:
-        return self.path / DESCRIPTION_FILE
-
-    @property
-    def shapes_file(self) -> Path:
-        """The SHACL shapes the build was validated with (builds made before it was kept have none)."""
-        return self.path / SHAPES_FILE
-
-    @property
-    def dumps(self) -> Path:
-        return self.path / "dumps"
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per build and process (for labels, counts and the like)."""
@@ -59,8 +60,39 @@ class Build:
                 self._memo[key] = compute()
             return self._memo[key]  # type: ignore[return-value]
 
+    def description_turtle(self) -> bytes:
+        """The dataset description (DCAT-AP and VoID) in Turtle."""
+        raise NotImplementedError
 
-def open_build(path: Path) -> Build:
+    def shapes_turtle(self) -> bytes | None:
+        """The SHACL shapes the data was validated with, in Turtle; ``None`` when they were not kept."""
+        raise NotImplementedError
+
+    @property
+    def dumps(self) -> Path | None:
+        """The folder of dump files; ``None`` when the data is served without dumps."""
+        return None
+
+
+@dataclasses.dataclass(kw_only=True)
+class LocalBuild(Build):
+    """One finished build of a store directory, opened read-only; its artefacts are its files."""
+
+    path: Path
+
+    def description_turtle(self) -> bytes:
+        return (self.path / DESCRIPTION_FILE).read_bytes()
+
+    def shapes_turtle(self) -> bytes | None:
+        file = self.path / SHAPES_FILE  # builds made before the shapes were kept have none
+        return file.read_bytes() if file.is_file() else None
+
+    @property
+    def dumps(self) -> Path | None:
+        return self.path / "dumps"
+
+
+def open_build(path: Path) -> LocalBuild:
     """Open the finished build in ``path`` read-only."""
     manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
     built_text = str(manifest.get("built", ""))
@@ -69,10 +101,21 @@ def open_build(path: Path) -> Build:
     except ValueError:
         built = dt.datetime.fromtimestamp((path / MANIFEST_FILE).stat().st_mtime, dt.UTC)
     build_id = str(manifest.get("build", path.name))
-    return Build(build_id, path, EmbeddedStore(path), manifest, built.replace(microsecond=0))
+    return LocalBuild(
+        id=build_id, path=path, store=EmbeddedStore(path), manifest=manifest, built=built.replace(microsecond=0)
+    )
 
 
-class Served:
+class Source(Protocol):
+    """Where the served data comes from."""
+
+    def current(self) -> Build:
+        """The build to answer this request from; :class:`NoBuild` when there is none, a
+        :class:`~awardgraph.store.base.StoreError` when the store cannot say."""
+        ...
+
+
+class LocalSource:
     """The current build of a store directory, followed across switches."""
 
     def __init__(self, root: Path, opener: Callable[[Path], Build] = open_build) -> None:
@@ -98,3 +141,12 @@ class Served:
                     raise NoBuild(f"{self.root / 'current'} points at a missing build")
                 self._build, self._target = self._opener(path), target
             return self._build
+
+
+def open_source(settings: Settings) -> Source:
+    """The source the settings name: a remote store (``AWARDGRAPH_ENDPOINT``) or a store directory."""
+    if settings.endpoint:
+        from awardgraph.web.published import RemoteSource
+
+        return RemoteSource.from_settings(settings)
+    return LocalSource(settings.store)
