@@ -73,6 +73,12 @@ def new_partial(root: Path) -> Path:
     return partial
 
 
+def discard_own_partials(root: Path) -> None:
+    """Remove what this process's failed build wrote (after a full disk, its space is wanted back at once)."""
+    for partial in (root / "builds").glob(f"*-{os.getpid()}{PARTIAL}"):
+        shutil.rmtree(partial, ignore_errors=True)
+
+
 def finish(root: Path, partial: Path, *, keep: int = 3) -> Path:
     """Seal ``partial`` as a finished build and make it current atomically; prune builds beyond ``keep``."""
     _fsync_tree(partial)

@@ -18,7 +18,7 @@ from awardgraph.config import ConfigError, Settings
 from awardgraph.graph.load import LoadError
 from awardgraph.graph.validate import ShapesError
 
-EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_INPUT, EXIT_WRITE = 0, 1, 2, 3
 
 
 def _settings_flags(parser: argparse.ArgumentParser, *names: str) -> None:
@@ -202,6 +202,16 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
         result = build(settings, _progress(args.quiet))
     except ValidationFailed as exc:
         return _report_failure(exc, settings)
+    except OSError as exc:  # a full disk, a file-size limit, a read-only folder: the served build stays as it was
+        builds.discard_own_partials(settings.store)
+        current = builds.current_build(settings.store)
+        served = f"{current.name} is still served" if current else "no build is served yet"
+        print(
+            f"awardgraph: the build could not be written to {settings.store}: {exc}. Nothing was switched: "
+            f"{served}; the unfinished folder was removed.",
+            file=sys.stderr,
+        )
+        return EXIT_WRITE
     if not args.quiet:
         print(
             f"Built {result.build_id}: {result.stats.triples} triples in {result.stats.graphs} graphs, "
