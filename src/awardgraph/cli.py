@@ -36,7 +36,7 @@ def _settings_flags(parser: argparse.ArgumentParser, *names: str) -> None:
         ),
         "host": ("--host", "address to listen on (env AWARDGRAPH_HOST, default 127.0.0.1)"),
         "port": ("--port", "port to listen on (env AWARDGRAPH_PORT, default 8080)"),
-        "workers": ("--workers", "server worker processes (env AWARDGRAPH_WORKERS, default 2)"),
+        "workers": ("--workers", "server worker processes (env AWARDGRAPH_WORKERS, default: one per core, at least 2)"),
         "endpoint": (
             "--endpoint",
             "a SPARQL 1.1 query endpoint URL to use instead of the store directory, holding what "

@@ -22,6 +22,12 @@ class ConfigError(ValueError):
     """A setting has a value awardgraph cannot work with; the message names the setting."""
 
 
+def default_workers() -> int:
+    """Server worker processes: one per core this process may run on (each takes one core's worth of Python), at
+    least 2, so that one busy worker never holds up every request."""
+    return max(2, len(os.sched_getaffinity(0)))
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Settings:
     """Everything awardgraph can be configured with. Each field has an ``AWARDGRAPH_<NAME>`` variable."""
@@ -32,7 +38,8 @@ class Settings:
     shapes: tuple[Path, ...] = ()
     host: str = "127.0.0.1"
     port: int = 8080
-    workers: int = 2
+    workers: int = dataclasses.field(default_factory=default_workers)  # one per core, at least 2
+    access_log: str | None = None  # serve: where gunicorn writes one line per request ("-": stdout; none: no log)
     endpoint: str | None = None
     # a remote SPARQL 1.1 store (``publish``; ``endpoint`` above is its query URL)
     update_endpoint: str | None = None

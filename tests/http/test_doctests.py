@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "awardgraph.queries",
     "awardgraph.queries.lexer",
+    "awardgraph.graph.listindex",
     "awardgraph.web.conneg",
     "awardgraph.web.i18n",
     "awardgraph.web.paths",

@@ -115,3 +115,13 @@ except Refused:
     assert subprocess.run([sys.executable, "-c", script], check=False, timeout=60).returncode == 0
     with pytest.raises(Refused):
         gate.enter("c")
+
+
+def test_the_shared_file_is_never_synced_to_disk(tmp_path: Path) -> None:
+    """The state lives as long as the server: a commit that waits for the disk (10-30 ms) would be paid twice by
+    every query. Write-ahead logging without syncs keeps it shared between processes and in memory speed."""
+    gate = admission(Clock(), tmp_path / "admission.sqlite3")
+    gate.leave("a", gate.enter("a"), 0.1)
+    db = gate._connection()
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 0

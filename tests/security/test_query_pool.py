@@ -178,16 +178,22 @@ def test_a_waiting_query_makes_room(store_path: str) -> None:
 
 
 def test_queries_that_are_not_quick_get_the_lowest_priority(store_path: str) -> None:
-    pool = QueryPool(size=1, long_after=2.0, wait=5.0)
+    pool = QueryPool(size=2, long_after=2.0, wait=5.0)
     try:
         pool.run(job(store_path, "ASK {}"), timeout=30)
-        assert wait_for(lambda: len(pool.pids()) == 1 + SPARES)
-        assert all(os.getpriority(os.PRIO_PROCESS, p) == NICENESS for p in pool.pids())
-        thread = threading.Thread(target=lambda: failure(pool, job(store_path, RUNAWAY), timeout=1.5))
+        assert wait_for(lambda: len(pool.pids()) == 2 + SPARES)
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        if mine >= NICENESS:
+            pytest.skip(f"the tests run at nice {mine}: query processes cannot be seen to get lower priorities")
+        assert all(os.getpriority(os.PRIO_PROCESS, p) == mine for p in pool.pids())
+        thread = threading.Thread(target=lambda: failure(pool, job(store_path, RUNAWAY), timeout=4.0))
         thread.start()
-        busy = [p for p in pool.pids() if wait_for(lambda p=p: os.getpriority(os.PRIO_PROCESS, p) == DEMOTED, 1.4)]
+        time.sleep(1.0)  # past a quarter of long_after: not quick, but alone
+        niceness = sorted(os.getpriority(os.PRIO_PROCESS, p) for p in pool.pids())
+        assert niceness == [mine] * (1 + SPARES) + [NICENESS]
+        pool.run(job(store_path, "ASK {}"), timeout=30)  # another query arrives: the slow one yields to it
+        assert len([p for p in pool.pids() if os.getpriority(os.PRIO_PROCESS, p) == DEMOTED]) == 1
         thread.join()
-        assert len(busy) == 1
     finally:
         pool.close()
 

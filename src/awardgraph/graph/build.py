@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from awardgraph import __version__, builds
 from awardgraph.config import Settings
-from awardgraph.graph import describe, dumps
+from awardgraph.graph import describe, dumps, listindex
 from awardgraph.graph.findings import Severity
 from awardgraph.graph.load import Loaded, load
 from awardgraph.graph.validate import Validation, load_shapes, validate
@@ -113,6 +113,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         (partial / DESCRIPTION_FILE).write_bytes(turtle)
         shapes = validation.shapes.serialize(format="turtle", encoding="utf-8")
         (partial / SHAPES_FILE).write_bytes(shapes)
+        listindex.write(loaded.store, partial, settings.base_iri, also=(turtle, shapes))  # for list pages
         store.load(turtle, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(described))
         store.load(shapes, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(shapes_graph(settings.base_iri)))
         store.flush()

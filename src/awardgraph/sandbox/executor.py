@@ -2,13 +2,17 @@
 killed by :class:`awardgraph.sandbox.pool.QueryPool` (through :mod:`awardgraph.sandbox.process`).
 
 It opens the store read-only, then answers jobs read from stdin, one at a time, on stdout. Every message is a
-frame: 4 bytes of big-endian length, then that many bytes (a job is one JSON frame; an answer is a JSON frame and
-a body frame). A job runs the query and serializes the whole result (:mod:`awardgraph.sandbox.results`) before
-the answer is written, so the parent has either a complete answer or none.
+frame: 4 bytes of big-endian length, then that many bytes. A job is one JSON frame. An answer is a JSON header
+frame, the body in frames of up to :data:`PIECE` bytes, an empty frame, and a JSON status frame. A job evaluates
+the query and cuts the result at the limits (:mod:`awardgraph.sandbox.results`) before the header is written, so
+the header's count and truncation are final; the body is then written by Oxigraph's writers piece by piece, never
+whole in memory, and the parent keeps it (:mod:`awardgraph.sandbox.payload`) until the status frame says it is
+complete: the parent has either a complete answer or none.
 
 Before the first job the process forbids core dumps, installs (unless federation is on) a seccomp filter that makes
 network sockets impossible (:mod:`awardgraph.sandbox.seccomp`), opens the store, caps the memory it may allocate
-from then on, and lowers its own priority (so the web workers win the CPU from runaway queries). A watchdog thread
+from then on; it runs at its parent's priority, which the pool lowers for queries that are not quick (so the web
+workers win the CPU from runaway queries, :mod:`awardgraph.sandbox.pool`). A watchdog thread
 ends the process when its parent goes away or a job outlives its deadline by :data:`GRACE` seconds (the parent
 kills it long before, unless the parent itself is gone). Imports stay light (pyoxigraph and the standard library)
 so that a replacement starts in a fraction of a second.
@@ -16,6 +20,7 @@ so that a replacement starts in a fraction of a second.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import resource
@@ -30,9 +35,9 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from awardgraph.sandbox import results, seccomp
-from awardgraph.sandbox.process import NICENESS
 
 GRACE = 5.0
+PIECE = 1 << 20  # bytes of an answer per frame
 PARSE_ONLY = ""  # the store path of processes that only parse queries (for a remote store, which runs them)
 _HEADER = struct.Struct(">I")
 
@@ -89,7 +94,8 @@ class Executor:
             resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
         return store
 
-    def run(self, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    def run(self, job: dict[str, Any]) -> tuple[dict[str, Any], results.Prepared | None]:
+        """The answer's header, and what to write after it (``None``: nothing, the header says why)."""
         if job["store"] != self.path:
             if self.memory_mib:
                 resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
@@ -106,21 +112,21 @@ class Executor:
                 named_graphs=_graphs(job["named_graphs"]),  # type: ignore[arg-type]
             )
             if job["parse_only"]:  # results are lazy: the query is parsed and planned, not run
-                return {"status": "ok", "kind": results.kind(result), "media_type": "", "count": 0}, b""
-            out = results.serialize(
+                return {"status": "ok", "kind": results.kind(result), "media_type": "", "count": 0}, None
+            out = results.prepare(
                 result,
                 results.Formats(**job["formats"]),
                 results.Limits(rows=job["max_rows"], triples=job["max_triples"]),
                 job["prefixes"],
             )
         except SyntaxError as exc:
-            return {"status": "syntax", "message": str(exc)}, b""
+            return {"status": "syntax", "message": str(exc)}, None
         except results.Unacceptable as exc:
-            return {"status": "unacceptable", "kind": exc.kind}, b""
+            return {"status": "unacceptable", "kind": exc.kind}, None
         except MemoryError:
-            return {"status": "memory"}, b""
+            return {"status": "memory"}, None
         except (ValueError, RuntimeError, OSError, TypeError) as exc:
-            return {"status": "error", "message": str(exc)}, b""
+            return {"status": "error", "message": str(exc)}, None
         header = {
             "status": "ok",
             "kind": out.kind,
@@ -129,7 +135,45 @@ class Executor:
             "truncated": out.truncated,
             "seconds": time.monotonic() - started,
         }
-        return header, out.body
+        return header, out
+
+
+def write_answer(stdout: BinaryIO, header: dict[str, Any], body: results.Prepared | None) -> None:
+    """The answer's frames: the header, the body in pieces of :data:`PIECE` bytes, an empty frame, and a last
+    status frame (``ok``, or what went wrong while writing, which the header could not know)."""
+    write_frames(stdout, json.dumps(header).encode())
+    status: dict[str, Any] = {"status": "ok"}
+    if body is not None:
+        sink = _FrameSink(stdout)
+        pieces = io.BufferedWriter(sink, buffer_size=PIECE)
+        try:
+            body.write(pieces)
+            pieces.flush()
+        except MemoryError:
+            status = {"status": "memory"}
+        except (ValueError, RuntimeError, OSError, TypeError) as exc:
+            status = {"status": "error", "message": str(exc)}
+        finally:
+            sink.done = True  # whatever the buffer still holds after a failure is never sent
+    write_frames(stdout, b"", json.dumps(status).encode())
+
+
+class _FrameSink(io.RawIOBase):
+    """Writes every piece it is given as one frame (a ``BufferedWriter`` in front makes the pieces large)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        super().__init__()
+        self.stream, self.done = stream, False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        piece = bytes(data)
+        if piece and not self.done:
+            self.stream.write(_HEADER.pack(len(piece)))
+            self.stream.write(piece)
+        return len(piece)
 
 
 def _graphs(names: list[str] | None) -> list[ox.NamedNode] | None:
@@ -150,7 +194,6 @@ def main(argv: list[str]) -> int:
     sys.stdout = sys.stderr
     confined = confine(network=network)
     executor = Executor(store_path, memory_mib)
-    os.nice(NICENESS - os.nice(0))  # only now: a replacement starts at its parent's priority, quickly
     watchdog = _Watchdog()
     watchdog.start()
     write_frames(stdout, json.dumps({"status": "ready", "pid": os.getpid(), **confined}).encode())
@@ -158,8 +201,8 @@ def main(argv: list[str]) -> int:
         job = json.loads(frame)
         watchdog.deadline = time.monotonic() + float(job["timeout"])
         header, body = executor.run(job)
+        write_answer(stdout, header, body)
         watchdog.deadline = None
-        write_frames(stdout, json.dumps(header).encode(), body)
     return 0
 
 

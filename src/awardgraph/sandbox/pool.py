@@ -11,9 +11,12 @@ already shown they are not quick:
 
 - A query that has run for ``long_after`` seconds is *long*. At most ``long_queries`` of them (always fewer than the
   processes) may run at once; one that becomes long when they all do is stopped (``reason="preempted"``).
-- A query that has run for :data:`EVICT_FRACTION` of ``long_after`` gets the lowest CPU priority (``nice`` 19;
-  query processes start at 10, the web workers run at 0). When a query is waiting and no process is free, the one
-  of these that has run longest, and is not long yet, is stopped to make room.
+- A query runs at its web worker's CPU priority while it is quick. One that has run for :data:`EVICT_FRACTION`
+  of ``long_after`` is not: it gets ``nice`` 10 (the web workers, at 0, get the CPU first), and the lowest
+  priority, ``nice`` 19, as soon as another query of the pool runs or arrives (alone, 19 would starve it for
+  nothing on a machine shared with other work).
+  When a query is waiting and no process is free, the one of these that has run longest, and is not long yet, is
+  stopped to make room.
 - Waiting queries are served newest first (a query that just arrived gets the process freed for it), but one that
   has waited :data:`PATIENCE` seconds goes before newer ones, so that none waits for ever behind new arrivals.
 
@@ -34,7 +37,8 @@ import time
 from typing import Any
 
 from awardgraph.sandbox import results
-from awardgraph.sandbox.process import Gone, Late, QueryProcess, command, signal_name
+from awardgraph.sandbox.payload import Payload
+from awardgraph.sandbox.process import DEMOTED, NICENESS, Gone, Late, QueryProcess, command, signal_name
 
 STARTUP_SECONDS = 10.0  # a process not ready by then is killed and started again
 STARTUP_WAIT = 5.0  # how long a query may wait for the pool's first processes to start
@@ -62,20 +66,28 @@ class Job:
     parse_only: bool = False  # parse and plan the query, do not run it (``store``: ``executor.PARSE_ONLY``)
 
     def message(self, timeout: float) -> bytes:
-        fields = dataclasses.asdict(self)
+        # shallow on purpose: ``dataclasses.asdict`` deep-copies the prefixes, a measurable share of a quick query
+        fields: dict[str, Any] = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        fields["formats"] = dataclasses.asdict(self.formats)
         fields["timeout"] = timeout
         return json.dumps(fields).encode("utf-8")
 
 
 @dataclasses.dataclass(frozen=True)
 class Answer:
-    """A query's complete answer: bytes in ``media_type``, ``count`` rows or triples, ``truncated`` if cut."""
+    """A query's complete answer: its body in ``media_type`` (a :class:`Payload`: in memory, or in a temporary file
+    when large), ``count`` rows or triples, ``truncated`` if cut."""
 
     kind: str
     media_type: str
-    body: bytes
+    payload: Payload
     count: int
     truncated: bool
+
+    @property
+    def body(self) -> bytes:
+        """The whole body as bytes (for small answers: the HTML page, tests)."""
+        return self.payload.read()
 
 
 class QueryFailed(Exception):
@@ -129,19 +141,25 @@ class QueryPool:
         """``job``'s answer, or :class:`QueryFailed`. ``timeout`` counts from now (waiting for a process too)."""
         deadline = time.monotonic() + timeout
         process = self._acquire(job.store, deadline)
+        body = Payload()
         try:
-            header, body = self._exchange(process, job, deadline, timeout)
+            header, status = self._exchange(process, job, deadline, timeout, body)
         except BaseException:
+            body.close()
             self._discard(process)
             raise
         self._release(process)
-        if header["status"] != "ok":
-            raise QueryFailed(header["status"], header.get("message", ""), kind=header.get("kind"))
+        failed = header if header["status"] != "ok" else status
+        if failed["status"] != "ok":
+            body.close()
+            raise QueryFailed(failed["status"], failed.get("message", ""), kind=header.get("kind"))
         return Answer(header["kind"], header["media_type"], body, header["count"], header.get("truncated", False))
 
     def _exchange(
-        self, process: QueryProcess, job: Job, deadline: float, timeout: float
-    ) -> tuple[dict[str, Any], bytes]:
+        self, process: QueryProcess, job: Job, deadline: float, timeout: float, body: Payload
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Send ``job``; its answer's header and final status, the body appended to ``body`` (see
+        :mod:`awardgraph.sandbox.executor` for the frames)."""
         process.started = time.monotonic()
         try:
             process.send(job.message(max(deadline - process.started, 0.0)))
@@ -149,14 +167,16 @@ class QueryPool:
             with contextlib.suppress(Late):
                 frame = process.receive(min(deadline, process.started + self.long_after * EVICT_FRACTION))
             if frame is None:
-                process.demote()  # not a quick one: quick ones (and the web workers) get the CPU first
+                self._not_quick(process)
                 with contextlib.suppress(Late):
                     frame = process.receive(min(deadline, process.started + self.long_after))
             if frame is None:
                 self._become_long(process)
                 frame = process.receive(deadline)
             header = json.loads(frame)
-            body = process.receive(deadline)
+            while piece := process.receive(deadline):
+                body.append(piece)
+            status = json.loads(process.receive(deadline))
         except Late:
             raise QueryFailed("timeout", seconds=timeout) from None
         except Gone:
@@ -164,7 +184,20 @@ class QueryPool:
             if process.evicted:
                 raise QueryFailed("preempted", retry_after=self._retry_after()) from None
             raise QueryFailed("crashed", signal=signal_name(code)) from None
-        return header, body
+        return header, status
+
+    def _not_quick(self, process: QueryProcess) -> None:
+        """``process`` has run for a quarter of ``long_after``: it gets the lowest priority as soon as another query
+        of this pool runs or waits (at once if one does), so quick ones get the CPU first; alone, it keeps its own."""
+        with self._lock:
+            process.slow = True
+            process.lower(DEMOTED if len(self._busy) > 1 or self._waiters else NICENESS)
+
+    def _yield_to_new(self) -> None:
+        """A query has arrived: the queries that are not quick give it the CPU (the caller holds the lock)."""
+        for process in self._busy:
+            if process.slow:
+                process.lower(DEMOTED)
 
     def _become_long(self, process: QueryProcess) -> None:
         """Let ``process`` go on as a long query, or stop it when ``long_queries`` others already are."""
@@ -197,6 +230,7 @@ class QueryPool:
                 atexit.register(self.close)
             for _ in range(self.size + SPARES - len(self._idle) - len(self._busy) - self._starting - self._evicting):
                 self._start_one()
+            self._yield_to_new()
             if self._idle and len(self._busy) < self.size:
                 return self._take(self._idle.pop())
             if self._closed:
@@ -238,7 +272,7 @@ class QueryPool:
 
     def _offer(self, process: QueryProcess) -> None:
         """``process`` is free (the caller holds the lock)."""
-        process.started, process.long = None, False
+        process.started, process.long, process.slow = None, False, False
         self._idle.append(process)
         self._dispatch()
 

@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
-NICENESS, DEMOTED = 10, 19  # of query processes, and of those running queries that are not quick
+# niceness of a query that is not quick, and of one when other queries compete; a quick one runs at its parent's
+NICENESS, DEMOTED = 10, 19
 _CHUNK = 1 << 20
 
 
@@ -47,7 +48,8 @@ class QueryProcess:
         self.started: float | None = None  # when the running job was sent
         self.long = False  # the running job has become long, and may go on
         self.evicted = False  # killed by the pool to make room: its query is answered "preempted"
-        self.demoted = False  # running at the lowest priority
+        self.base = self.niceness = os.getpriority(os.PRIO_PROCESS, 0)  # started at its parent's priority
+        self.slow = False  # the running job has shown it is not quick (it yields the CPU once others compete)
 
     @property
     def pid(self) -> int:
@@ -86,20 +88,21 @@ class QueryProcess:
         del self.buffer[:size]
         return data
 
-    def demote(self) -> None:
-        """Give the process the lowest CPU priority (any process may lower its children's)."""
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, self.pid, DEMOTED)
-            self.demoted = True
+    def lower(self, niceness: int) -> None:
+        """Lower the process's CPU priority to ``niceness`` (any process may lower its children's)."""
+        if niceness > self.niceness:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self.pid, niceness)
+                self.niceness = niceness
 
     def promote(self) -> bool:
-        """Give a demoted process its priority back, if allowed (it takes privilege); whether it has it."""
-        if self.demoted:
+        """Give a lowered process its parent's priority back, if allowed (it takes privilege); whether it has it."""
+        if self.niceness != self.base:
             try:
-                os.setpriority(os.PRIO_PROCESS, self.pid, NICENESS)
+                os.setpriority(os.PRIO_PROCESS, self.pid, self.base)
             except OSError:
                 return False
-            self.demoted = False
+            self.niceness = self.base
         return True
 
     def signal_kill(self) -> None:

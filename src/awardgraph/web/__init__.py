@@ -40,6 +40,7 @@ def create_app(settings: Settings, *, runtime: Path | None = None) -> Flask:
     ``runtime`` is a private directory the server's worker processes share (``serve`` makes one); without it,
     the per-client limits of user queries hold within this process only."""
     from awardgraph.web import dataset, errors, guard, lists, querying, resources, shapes, site, sitemap, sparql, vocab
+    from awardgraph.web.doccache import DocumentCache
 
     app = Flask(__name__)
     app.config.update(DEBUG=False, TESTING=False, PROPAGATE_EXCEPTIONS=False, JSON_SORT_KEYS=False)
@@ -58,4 +59,6 @@ def create_app(settings: Settings, *, runtime: Path | None = None) -> Flask:
             response.headers.setdefault(name, value)
         return response
 
+    source = app.extensions[site.SERVED]
+    app.wsgi_app = DocumentCache(app.wsgi_app, lambda: source.current().id)  # type: ignore[method-assign]
     return app

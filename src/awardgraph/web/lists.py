@@ -2,7 +2,8 @@
 
 Every class of the things under ``{base}id/`` has a list page; its slug is the class's CURIE in lowercase words
 (``/list/schema-person``, see :func:`awardgraph.web.paths.class_slug`). ``?page=N`` picks a page of
-:data:`PAGE_SIZE`; the query behind a page is ``queries/list.rq`` with that page's ``LIMIT``/``OFFSET``.
+:data:`PAGE_SIZE`; the query behind a page is ``queries/list.rq`` with that page's ``LIMIT``/``OFFSET``. A local
+build answers it from the list index the build wrote (:mod:`awardgraph.graph.listindex`): a slice, not a sort.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app
 
 from awardgraph import queries
+from awardgraph.graph import listindex
 from awardgraph.namespaces import prefixes
 from awardgraph.web import conneg, i18n, paths, present, respond
 from awardgraph.web.documents import Paging
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import presenter, served, settings
-from awardgraph.web.state import Build
+from awardgraph.web.state import Build, LocalBuild
 
 bp = Blueprint("lists", __name__)
 
@@ -63,14 +65,21 @@ def classes(build: Build) -> dict[str, ListedClass]:
     def compute() -> dict[str, ListedClass]:
         base = settings().base_iri
         found: dict[str, ListedClass] = {}
-        for row in queries.select(build.store, "classes", base_iri=base):
-            iri = str(row["class"].value)
+        index = list_index(build)
+        if index is not None:
+            counted = index.classes()
+        else:
+            counted = [
+                (str(row["class"].value), int(row["n"].value))
+                for row in queries.select(build.store, "classes", base_iri=base)
+            ]
+        for iri, count in counted:
             slug = stem = paths.class_slug(iri, prefixes(base))
             number = 1
             while slug in found:  # two classes with the same CURIE words: keep both, stably
                 number += 1
                 slug = f"{stem}-{number}"
-            found[slug] = ListedClass(iri, slug, int(row["n"].value))
+            found[slug] = ListedClass(iri, slug, count)
         return found
 
     return build.memo("list-classes", compute)
@@ -87,10 +96,27 @@ def listing(build: Build, cls: ListedClass, page: int) -> Listing:
     if page > paging.last:
         raise Problem(404, f"The list of {cls.iri} has {paging.last} page(s), not {page}.")
     window = queries.Window.page(page, PAGE_SIZE)
-    rows = queries.select(build.store, "list", window, base_iri=base, **{"class": cls.iri})
-    items = [Item(str(r["s"].value), paths.local_path(str(r["s"].value), base), _labels(r)) for r in rows]
+    index = list_index(build)
+    if index is not None:
+        members = index.page(cls.iri, offset=window.offset, limit=window.limit)
+        items = [Item(m.iri, paths.local_path(m.iri, base), _member_labels(m)) for m in members]
+    else:
+        rows = queries.select(build.store, "list", window, base_iri=base, **{"class": cls.iri})
+        items = [Item(str(r["s"].value), paths.local_path(str(r["s"].value), base), _labels(r)) for r in rows]
     query = queries.standalone("list", window, base_iri=base, **{"class": cls.iri})
     return Listing(cls, items, paging, query)
+
+
+def list_index(build: Build) -> listindex.ListIndex | None:
+    """The list index the build wrote (pages are slices of it); ``None`` for a remote store or an older build,
+    whose pages are sorted by ``list.rq`` instead."""
+    folder = build.path if isinstance(build, LocalBuild) else None
+    return build.memo("list-index", lambda: listindex.ListIndex.open(folder) if folder is not None else None)
+
+
+def _member_labels(member: listindex.Member) -> dict[str, str]:
+    found = {"pl": member.label_pl, "en": member.label_en, "": member.label}
+    return {lang: label for lang, label in found.items() if label is not None}
 
 
 def _labels(row: ox.QuerySolution) -> dict[str, str]:

@@ -7,7 +7,9 @@ In order (``docs/security.md`` has the why of each):
 3. the run, with a deadline: over an embedded store in a query process of :mod:`awardgraph.sandbox.pool` (killed
    at the deadline: 503); over a remote store, parsed and planned in a query process first (killed likewise), then
    run by the store itself, within its HTTP timeout;
-4. the result, cut at the row and triple limits and serialized completely before the response starts.
+4. the result, cut at the row and triple limits before the response starts (status and truncation are final), its
+   body written by the query process in pieces and kept by the worker (:mod:`awardgraph.sandbox.payload`) until
+   complete, then sent in pieces.
 
 The app's own queries (pages, lists) never come here: they are bounded and run in the web process.
 """
@@ -25,6 +27,7 @@ from awardgraph.namespaces import prefixes
 from awardgraph.queries import lexer
 from awardgraph.sandbox import checks, executor, results
 from awardgraph.sandbox.admission import Admission
+from awardgraph.sandbox.payload import Payload
 from awardgraph.sandbox.pool import Answer, Job, QueryFailed, QueryPool
 from awardgraph.store.oxigraph import STORE_FOLDER, EmbeddedStore
 from awardgraph.web import conneg, guard, protocol
@@ -148,7 +151,7 @@ def _run_here(
         raise _failure(QueryFailed("unacceptable", kind=exc.kind), parsed.query, 0) from None
     except (ValueError, RuntimeError) as exc:
         raise Problem(400, f"The query failed while it was evaluated: {exc}") from None
-    return Answer(out.kind, out.media_type, out.body, out.count, out.truncated)
+    return Answer(out.kind, out.media_type, Payload(out.body), out.count, out.truncated)
 
 
 def _timeout(raw: str | None, most: float) -> float:

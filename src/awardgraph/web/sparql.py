@@ -49,8 +49,13 @@ def endpoint() -> Response:
     answer = querying.answer(build, parsed, _carriers(chosen), _limits(chosen))
     fmt = chosen[answer.kind]
     assert fmt is not None
-    body = answer.body if fmt is not conneg.HTML else _page(answer, parsed.query)
-    response = current_app.response_class(body, content_type=fmt.content_type)
+    if fmt is conneg.HTML:
+        response = current_app.response_class(_page(answer, parsed.query), content_type=fmt.content_type)
+        answer.payload.close()
+    else:  # sent in pieces from the worker's copy (memory, or a temporary file for a large answer)
+        response = current_app.response_class(answer.payload.pieces(), content_type=fmt.content_type)
+        response.content_length = answer.payload.size
+        response.call_on_close(answer.payload.close)  # also when the body is never sent (HEAD, a client gone)
     if answer.truncated:
         limit = f"triples={answer.count}" if answer.kind == "graph" else f"rows={answer.count}"
         response.headers[querying.TRUNCATED] = limit
