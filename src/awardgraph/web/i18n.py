@@ -125,6 +125,20 @@ UI: dict[str, dict[str, str]] = {
         "or add LIMIT/OFFSET.",
         "pl": "Pokazano tylko pierwsze {n} wyników. Pobierz CSV lub JSON (do limitu serwera) albo dodaj LIMIT/OFFSET.",
     },
+    "search": {"en": "Search", "pl": "Szukaj"},
+    "search_placeholder": {"en": "Search: Wrocław, Żuk, MOPR…", "pl": "Szukaj: Wrocław, Żuk, MOPR…"},
+    "suggestions": {"en": "Suggestions", "pl": "Podpowiedzi"},
+    "search_results": {"en": "Search results", "pl": "Wyniki wyszukiwania"},
+    "search_none": {"en": "Nothing matches “{q}”.", "pl": "Nic nie pasuje do „{q}”."},
+    "search_help": {
+        "en": "Searches the Polish and English names of everything in the dataset; case and Polish letters do not "
+        "matter (wroclaw finds Wrocław).",
+        "pl": "Przeszukuje polskie i angielskie nazwy wszystkiego w zbiorze; wielkość liter i polskie znaki nie mają "
+        "znaczenia (wroclaw znajduje Wrocław).",
+    },
+    "matched": {"en": "matched", "pl": "dopasowano"},
+    "this_search_as": {"en": "These results as", "pl": "Te wyniki jako"},
+    "cookbook": {"en": "Cookbook", "pl": "Przykłady zapytań"},
     "language_note": {
         "en": "Labels are shown in English, else in Polish, else as given.",
         "pl": "Etykiety są pokazywane po polsku, a gdy ich brak — po angielsku lub tak, jak podano.",
