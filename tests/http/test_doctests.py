@@ -13,6 +13,8 @@ MODULES = [
     "awardgraph.web.conneg",
     "awardgraph.web.i18n",
     "awardgraph.web.paths",
+    "awardgraph.textmatch",
+    "awardgraph.cookbook",
 ]
 
 

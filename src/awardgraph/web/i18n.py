@@ -139,6 +139,13 @@ UI: dict[str, dict[str, str]] = {
     "matched": {"en": "matched", "pl": "dopasowano"},
     "this_search_as": {"en": "These results as", "pl": "Te wyniki jako"},
     "cookbook": {"en": "Cookbook", "pl": "Przykłady zapytań"},
+    "cookbook_intro": {
+        "en": "Questions a researcher of local migration policy asks of this graph, each explained and answered "
+        "with SPARQL. Open one in the query editor to run it, change it, and download the answer.",
+        "pl": "Pytania, jakie badacz lokalnej polityki migracyjnej zadaje temu grafowi, każde z objaśnieniem i "
+        "odpowiedzią w SPARQL. Otwórz zapytanie w edytorze, aby je wykonać, zmienić i pobrać wynik.",
+    },
+    "open_in_editor": {"en": "Open in the query editor", "pl": "Otwórz w edytorze zapytań"},
     "language_note": {
         "en": "Labels are shown in English, else in Polish, else as given.",
         "pl": "Etykiety są pokazywane po polsku, a gdy ich brak — po angielsku lub tak, jak podano.",

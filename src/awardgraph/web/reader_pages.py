@@ -9,7 +9,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add the reader pages' blueprints to ``app``."""
-    from awardgraph.web import search
+    from awardgraph.web import cookbook, search
 
-    for blueprint in (search.bp,):
+    for blueprint in (search.bp, cookbook.bp):
         app.register_blueprint(blueprint)
