@@ -15,6 +15,7 @@ MODULES = [
     "awardgraph.web.paths",
     "awardgraph.textmatch",
     "awardgraph.cookbook",
+    "awardgraph.web.editor",
 ]
 
 

@@ -146,6 +146,9 @@ UI: dict[str, dict[str, str]] = {
         "odpowiedzią w SPARQL. Otwórz zapytanie w edytorze, aby je wykonać, zmienić i pobrać wynik.",
     },
     "open_in_editor": {"en": "Open in the query editor", "pl": "Otwórz w edytorze zapytań"},
+    "query_editor": {"en": "Query editor", "pl": "Edytor zapytań"},
+    "permalink": {"en": "Permalink to this query", "pl": "Stały odnośnik do zapytania"},
+    "download": {"en": "Download the results", "pl": "Pobierz wyniki"},
     "language_note": {
         "en": "Labels are shown in English, else in Polish, else as given.",
         "pl": "Etykiety są pokazywane po polsku, a gdy ich brak — po angielsku lub tak, jak podano.",

@@ -1,6 +1,6 @@
-"""The pages made for people rather than for linked-data clients (search, the query cookbook), registered in one
-place so the app factory only needs one line for them. They add HTML and JSON pages and change no existing
-answer."""
+"""The pages made for people rather than for linked-data clients (search, the query cookbook, the query editor),
+registered in one place so that the app factory needs one line for them. They add HTML and JSON pages and change
+no answer a linked-data client gets."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add the reader pages' blueprints to ``app``."""
-    from awardgraph.web import cookbook, search
+    from awardgraph.web import cookbook, editor, search
 
-    for blueprint in (search.bp, cookbook.bp):
+    for blueprint in (search.bp, cookbook.bp, editor.bp):
         app.register_blueprint(blueprint)
