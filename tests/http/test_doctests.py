@@ -16,6 +16,8 @@ MODULES = [
     "awardgraph.textmatch",
     "awardgraph.cookbook",
     "awardgraph.web.editor",
+    "awardgraph.pictures",
+    "awardgraph.web.pictures",
 ]
 
 

@@ -149,6 +149,9 @@ UI: dict[str, dict[str, str]] = {
     "query_editor": {"en": "Query editor", "pl": "Edytor zapytań"},
     "permalink": {"en": "Permalink to this query", "pl": "Stały odnośnik do zapytania"},
     "download": {"en": "Download the results", "pl": "Pobierz wyniki"},
+    "timeline": {"en": "The Forum's editions", "pl": "Edycje Forum"},
+    "award_diagram": {"en": "Who received what, for which practice", "pl": "Kto, co i za jaką praktykę"},
+    "class_diagram": {"en": "Classes and their relations", "pl": "Klasy i relacje między nimi"},
     "language_note": {
         "en": "Labels are shown in English, else in Polish, else as given.",
         "pl": "Etykiety są pokazywane po polsku, a gdy ich brak — po angielsku lub tak, jak podano.",

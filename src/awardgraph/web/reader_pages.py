@@ -1,4 +1,5 @@
-"""The pages made for people rather than for linked-data clients (search, the query cookbook, the query editor),
+"""The pages made for people rather than for linked-data clients (search, the query cookbook, the query editor,
+pictures),
 registered in one place so that the app factory needs one line for them. They add HTML and JSON pages and change
 no answer a linked-data client gets."""
 
@@ -9,7 +10,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add the reader pages' blueprints to ``app``."""
-    from awardgraph.web import cookbook, editor, search
+    from awardgraph.web import cookbook, editor, pictures, search
 
-    for blueprint in (search.bp, cookbook.bp, editor.bp):
+    for blueprint in (search.bp, cookbook.bp, editor.bp, pictures.bp):
         app.register_blueprint(blueprint)
