@@ -146,3 +146,23 @@ def test_pages_fit_a_phone_width_screen(browser: Browser, width: int) -> None:
         overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is wider than a {width}px screen by {overflow}px"
         browser.shot(f"08-phone-{name}")
+
+
+def test_the_editor_works_from_the_keyboard(browser: Browser) -> None:
+    d: WebDriver = browser.driver  # type: ignore[assignment]
+    d.get(browser.site.url + "/sparql?lang=en")
+    wait(d, lambda x: x.find_element(By.ID, "query-editor").is_displayed(), "the editor did not start")
+    editor = d.find_element(By.CSS_SELECTOR, ".CodeMirror textarea")
+    d.execute_script("document.querySelector('.CodeMirror').CodeMirror.setValue('')")
+    d.find_element(By.CSS_SELECTOR, ".CodeMirror").click()
+    editor.send_keys("SELECT ?edition WHERE { ?edition a <https://w3id.org/awardgraph/ontology#ForumEdition> }")
+    editor.send_keys(Keys.CONTROL, Keys.ENTER)
+    rows = wait(d, lambda x: x.find_elements(By.CSS_SELECTOR, ROWS), "Ctrl-Enter ran nothing")
+    assert len(rows) == 4  # the four editions
+    wait(d, lambda x: x.execute_script(IDLE), "the query did not finish")
+    assert "ForumEdition" in d.current_url  # the address bar carries the query that ran
+    browser.shot("09-editor-keyboard")
+    editor.send_keys(Keys.TAB)
+    moved = d.execute_script("return document.activeElement.tagName !== 'TEXTAREA'")
+    assert moved, "Tab should move the focus out of the editor's text"
+    assert d.execute_script("return document.querySelector('.CodeMirror').CodeMirror.getValue()").endswith("}")

@@ -77,6 +77,8 @@
   }
 
   function follow(tab) {
+    // Tab and Shift-Tab move the focus on instead of indenting: the editor is no keyboard trap
+    tab.getYasqe().addKeyMap({ Tab: false, "Shift-Tab": false });
     refreshLinks(tab);
     tab.getYasqe().on("change", function () { refreshLinks(tab); });
     new MutationObserver(function () { keepLinksHere(host); }).observe(host, { childList: true, subtree: true });
