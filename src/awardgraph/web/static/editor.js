@@ -76,11 +76,34 @@
     });
   }
 
+  // The endpoint declares the dataset's prefixes for every query; the editor's checker does not know that, so a
+  // prefix of the dataset used in the query and not declared there gets its PREFIX line, as the checker wants.
+  var PREFIXED = /(^|[\s{}()\[\];,.\/^|!*+?=<>])([A-Za-z][\w-]*):(?=[\w%])/g;
+  function declarePrefixes(yasqe) {
+    var declared = yasqe.getPrefixesFromQuery();
+    var missing = {};
+    var found = false;
+    var match;
+    var text = yasqe.getValue().replace(/<[^>\s]*>|"[^"\n]*"|'[^'\n]*'|#[^\n]*/g, " ");
+    PREFIXED.lastIndex = 0;
+    while ((match = PREFIXED.exec(text)) !== null) {
+      var name = match[2];
+      if (config.prefixes[name] && !(name in declared) && !(name in missing)) {
+        missing[name] = config.prefixes[name];
+        found = true;
+      }
+    }
+    if (found) yasqe.addPrefixes(missing);
+  }
+
   function follow(tab) {
+    declarePrefixes(tab.getYasqe());
     // Tab and Shift-Tab move the focus on instead of indenting: the editor is no keyboard trap
     tab.getYasqe().addKeyMap({ Tab: false, "Shift-Tab": false });
     refreshLinks(tab);
     tab.getYasqe().on("change", function () { refreshLinks(tab); });
+    tab.getYasqe().on("blur", function () { declarePrefixes(tab.getYasqe()); });
+    tab.getYasqe().on("queryBefore", function () { declarePrefixes(tab.getYasqe()); });
     new MutationObserver(function () { keepLinksHere(host); }).observe(host, { childList: true, subtree: true });
   }
 
