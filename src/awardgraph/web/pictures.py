@@ -112,21 +112,20 @@ def _roman(number: int) -> str:
 def awards_svg(build: Build, iri: str, lang: str) -> str:
     def compute() -> str:
         rows = queries.select(build.store, "awards", base_iri=settings().base_iri, this=iri)
-        grouped: dict[str, dict[str, object]] = {}
+        about: dict[str, tuple[str, str]] = {}  # distinction -> (edition, recipient)
+        practices: dict[str, list[str]] = {}
         for row in rows:
-            d = _value(row["distinction"])
-            entry = grouped.setdefault(
-                d, {"edition": _value(row["edition"]), "recipient": _value(row["recipient"]), "practices": []}
-            )
-            entry["practices"].append(_value(row["practice"]))  # type: ignore[attr-defined]
+            distinction = _value(row["distinction"])
+            about.setdefault(distinction, (_value(row["edition"]), _value(row["recipient"])))
+            practices.setdefault(distinction, []).append(_value(row["practice"]))
         items = [
             pictures.Award(
-                distinction=_node(build, d, lang),
-                recipient=_node(build, str(e["recipient"]), lang),
-                edition=_node(build, str(e["edition"]), lang),
-                practices=tuple(_node(build, p, lang) for p in e["practices"]),  # type: ignore[attr-defined]
+                distinction=_node(build, distinction, lang),
+                recipient=_node(build, recipient, lang),
+                edition=_node(build, edition, lang),
+                practices=tuple(_node(build, p, lang) for p in practices[distinction]),
             )
-            for d, e in grouped.items()
+            for distinction, (edition, recipient) in about.items()
         ]
         if not items:
             return ""
