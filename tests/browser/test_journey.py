@@ -170,3 +170,28 @@ def test_the_editor_works_from_the_keyboard(browser: Browser) -> None:
     moved = d.execute_script("return document.activeElement.tagName !== 'TEXTAREA'")
     assert moved, "Tab should move the focus out of the editor's text"
     assert d.execute_script("return document.querySelector('.CodeMirror').CodeMirror.getValue()").endswith("}")
+
+
+def test_the_pictures_show_and_lead_to_the_pages_they_draw(browser: Browser) -> None:
+    d: WebDriver = browser.driver  # type: ignore[assignment]
+    d.get(browser.site.url + "/?lang=en")
+    timeline = d.find_element(By.CSS_SELECTOR, "svg.timeline")
+    assert timeline.is_displayed() and timeline.size["width"] > 300
+    timeline.find_element(By.CSS_SELECTOR, "a[href='/doc/forum-edition/wroclaw']").click()
+    wait(d, lambda x: x.current_url.endswith("/doc/forum-edition/wroclaw"), "the timeline's IV Forum is no link")
+
+    d.get(browser.site.url + "/doc/distinction/2015-krzysztof-zuk?lang=en")
+    diagram = d.find_element(By.CSS_SELECTOR, "svg.awards")
+    assert diagram.is_displayed() and diagram.size["height"] > 200
+    browser.shot("10-distinction-picture")
+    practice = "/doc/practice/miejski-punkt-obslugi-cudzoziemcow"
+    diagram.find_element(By.CSS_SELECTOR, f"a[href='{practice}']").click()
+    wait(d, lambda x: x.current_url.endswith(practice), "the diagram's practice is no link")
+    assert d.find_element(By.CSS_SELECTOR, "svg.awards rect.focus").is_displayed()
+    browser.shot("11-practice-picture")
+
+    d.get(browser.site.url + "/ontology?lang=pl")
+    classes = d.find_element(By.CSS_SELECTOR, "svg.classes")
+    d.execute_script("arguments[0].scrollIntoView()", classes)
+    assert classes.is_displayed()
+    browser.shot("12-ontology-picture")
