@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import unquote
 
 import pytest
 import requests
@@ -166,6 +167,11 @@ def test_the_editor_works_from_the_keyboard(browser: Browser) -> None:
     assert text.startswith("PREFIX ag: <https://w3id.org/awardgraph/ontology#>\n")
     assert not d.find_elements(By.CSS_SELECTOR, ".parseErrorIcon")
     browser.shot("09-editor-keyboard")
+    d.find_element(By.CSS_SELECTOR, ".yasqe_share").click()  # the editor's own share button gives the permalink
+    shared = wait(d, lambda x: x.find_element(By.CSS_SELECTOR, ".yasqe_sharePopup input"), "no share popup")
+    link = shared.get_attribute("value") or ""
+    assert link.startswith(f"{browser.site.url}/sparql?query=") and "#" not in link, link
+    assert unquote(link.split("query=")[1].split("&")[0]) == text
     editor.send_keys(Keys.TAB)
     moved = d.execute_script("return document.activeElement.tagName !== 'TEXTAREA'")
     assert moved, "Tab should move the focus out of the editor's text"

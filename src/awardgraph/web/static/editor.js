@@ -35,8 +35,7 @@
       value: initial,
       autocompleters: ["variables"],
       prefixCcApi: null,
-      showQueryButton: true,
-      createShareableLink: function (yasqe) { return permalink(yasqe.getValue()); }
+      showQueryButton: true
     },
     yasr: { prefixes: config.prefixes, defaultPlugin: "table" }
   });
@@ -100,6 +99,10 @@
     declarePrefixes(tab.getYasqe());
     // Tab and Shift-Tab move the focus on instead of indenting: the editor is no keyboard trap
     tab.getYasqe().addKeyMap({ Tab: false, "Shift-Tab": false });
+    // the share button gives the same permalink as the page's link (the query in the URL, nothing else)
+    tab.getYasqe().config.createShareableLink = function (yasqe) {
+      return window.location.origin + permalink(yasqe.getValue());
+    };
     refreshLinks(tab);
     tab.getYasqe().on("change", function () { refreshLinks(tab); });
     tab.getYasqe().on("blur", function () { declarePrefixes(tab.getYasqe()); });
