@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STORE ?= var/store
 
-.PHONY: install serve build validate test pytest lint typecheck format clean bench bench-venv
+.PHONY: install assets serve build validate test pytest lint typecheck format clean bench bench-venv
 
 install: $(VENV)/.installed
 
@@ -14,7 +14,19 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-serve: build
+# The query editor of /sparql: YASGUI pinned in editor/package-lock.json, copied into the app's static folder.
+# Without npm (or without the registry) this says so and /sparql keeps its plain form.
+EDITOR_ASSETS := src/awardgraph/web/static/vendor/yasgui/VERSION
+
+assets: $(EDITOR_ASSETS)
+
+$(EDITOR_ASSETS): editor/package.json editor/package-lock.json editor/copy-assets.mjs
+	@if command -v npm >/dev/null 2>&1; then \
+		(cd editor && npm ci --no-audit --no-fund --ignore-scripts && node copy-assets.mjs) \
+		|| echo "could not build the query editor's assets: /sparql serves its plain form"; \
+	else echo "npm not found: /sparql serves its plain query form (install Node.js 20 and npm for the editor)"; fi
+
+serve: build assets
 	$(BIN)/awardgraph serve --store $(STORE)
 
 build: install
@@ -23,9 +35,9 @@ build: install
 validate: install
 	$(BIN)/awardgraph validate
 
-test: install lint typecheck pytest
+test: install assets lint typecheck pytest
 
-pytest: install
+pytest: install assets
 	$(BIN)/pytest
 
 lint: install
@@ -57,4 +69,4 @@ bench: install bench-venv
 	$(BIN)/python benchmarks/harness.py --size $(SIZE) --bench-venv $(BENCH_VENV) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache editor/node_modules src/awardgraph/web/static/vendor

@@ -1,5 +1,6 @@
 """Every competency question (``NN-slug.rq``) gives its expected answer (``NN-slug.expected.csv``) on the
-project's own build. The same files feed the public cookbook."""
+project's own build. The public cookbook (``/queries``) has its own files, some of them copies of these, in
+``src/awardgraph/queries/cookbook/``, checked the same way by ``tests/ui/test_cookbook.py``."""
 
 from __future__ import annotations
 

@@ -14,6 +14,11 @@ MODULES = [
     "awardgraph.web.conneg",
     "awardgraph.web.i18n",
     "awardgraph.web.paths",
+    "awardgraph.textmatch",
+    "awardgraph.cookbook",
+    "awardgraph.web.editor",
+    "awardgraph.pictures",
+    "awardgraph.web.pictures",
 ]
 
 

@@ -18,7 +18,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; "
         "base-uri 'none'; frame-ancestors 'none'"
     ),
 }
@@ -41,6 +42,7 @@ def create_app(settings: Settings, *, runtime: Path | None = None) -> Flask:
     the per-client limits of user queries hold within this process only."""
     from awardgraph.web import dataset, errors, guard, lists, querying, resources, shapes, site, sitemap, sparql, vocab
     from awardgraph.web.doccache import DocumentCache
+    from awardgraph.web.reader_pages import register as register_reader_pages
 
     app = Flask(__name__)
     app.config.update(DEBUG=False, TESTING=False, PROPAGATE_EXCEPTIONS=False, JSON_SORT_KEYS=False)
@@ -52,6 +54,7 @@ def create_app(settings: Settings, *, runtime: Path | None = None) -> Flask:
     app.extensions[querying.KEY] = querying.Querying(settings, runtime)
     for blueprint in (site.bp, sparql.bp, resources.bp, vocab.bp, shapes.bp, dataset.bp, lists.bp, sitemap.bp):
         app.register_blueprint(blueprint)
+    register_reader_pages(app)
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -125,6 +125,33 @@ UI: dict[str, dict[str, str]] = {
         "or add LIMIT/OFFSET.",
         "pl": "Pokazano tylko pierwsze {n} wyników. Pobierz CSV lub JSON (do limitu serwera) albo dodaj LIMIT/OFFSET.",
     },
+    "search": {"en": "Search", "pl": "Szukaj"},
+    "search_placeholder": {"en": "Search: Wrocław, Żuk, MOPR…", "pl": "Szukaj: Wrocław, Żuk, MOPR…"},
+    "suggestions": {"en": "Suggestions", "pl": "Podpowiedzi"},
+    "search_results": {"en": "Search results", "pl": "Wyniki wyszukiwania"},
+    "search_none": {"en": "Nothing matches “{q}”.", "pl": "Nic nie pasuje do „{q}”."},
+    "search_help": {
+        "en": "Searches the Polish and English names of everything in the dataset; case and Polish letters do not "
+        "matter (wroclaw finds Wrocław).",
+        "pl": "Przeszukuje polskie i angielskie nazwy wszystkiego w zbiorze; wielkość liter i polskie znaki nie mają "
+        "znaczenia (wroclaw znajduje Wrocław).",
+    },
+    "matched": {"en": "matched", "pl": "dopasowano"},
+    "this_search_as": {"en": "These results as", "pl": "Te wyniki jako"},
+    "cookbook": {"en": "Cookbook", "pl": "Przykłady zapytań"},
+    "cookbook_intro": {
+        "en": "Questions a researcher of local migration policy asks of this graph, each explained and answered "
+        "with SPARQL. Open one in the query editor to run it, change it, and download the answer.",
+        "pl": "Pytania, jakie badacz lokalnej polityki migracyjnej zadaje temu grafowi, każde z objaśnieniem i "
+        "odpowiedzią w SPARQL. Otwórz zapytanie w edytorze, aby je wykonać, zmienić i pobrać wynik.",
+    },
+    "open_in_editor": {"en": "Open in the query editor", "pl": "Otwórz w edytorze zapytań"},
+    "query_editor": {"en": "Query editor", "pl": "Edytor zapytań"},
+    "permalink": {"en": "Permalink to this query", "pl": "Stały odnośnik do zapytania"},
+    "download": {"en": "Download the results", "pl": "Pobierz wyniki"},
+    "timeline": {"en": "The Forum's editions", "pl": "Edycje Forum"},
+    "award_diagram": {"en": "Who received what, for which practice", "pl": "Kto, co i za jaką praktykę"},
+    "class_diagram": {"en": "Classes and their relations", "pl": "Klasy i relacje między nimi"},
     "language_note": {
         "en": "Labels are shown in English, else in Polish, else as given.",
         "pl": "Etykiety są pokazywane po polsku, a gdy ich brak — po angielsku lub tak, jak podano.",

@@ -1,0 +1,175 @@
+"""The pictures of the pages (``awardgraph.pictures`` draws them): the data for each from the served build, in the
+reader's language, offered to templates as functions (``forum_timeline()``, ``award_diagram(iri)``,
+``ontology_diagram()``), so that the views that render those pages need no change. Each picture is computed once
+per build and language."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from markupsafe import Markup
+
+from awardgraph import pictures, queries
+from awardgraph.web import i18n, paths, respond
+from awardgraph.web.site import served, settings, term_labels
+from awardgraph.web.state import Build
+
+bp = Blueprint("pictures", __name__)
+
+WORDS = {
+    "timeline": {"en": "The Forum's editions in date order", "pl": "Edycje Forum w kolejności dat"},
+    "timeline_desc": {
+        "en": "Each edition's city and dates, and the distinctions conferred on Lublin there.",
+        "pl": "Miasto i daty każdej edycji oraz wyróżnienia przyznane tam Lublinowi.",
+    },
+    "awards": {"en": "Who received what, for which practice", "pl": "Kto otrzymał jakie wyróżnienie i za co"},
+    "awards_desc": {
+        "en": "Recipients on the left, distinctions (with their edition) in the middle, practices on the right.",
+        "pl": "Po lewej adresaci, pośrodku wyróżnienia (z edycją), po prawej praktyki.",
+    },
+    "classes": {"en": "The ontology's classes and their relations", "pl": "Klasy ontologii i relacje między nimi"},
+    "classes_desc": {
+        "en": "Each arrow is an object property from its domain to its range.",
+        "pl": "Każda strzałka to właściwość obiektowa od dziedziny do zakresu.",
+    },
+}
+
+
+def _w(key: str, lang: str) -> str:
+    return WORDS[key][lang]
+
+
+def _distinctions(count: int, lang: str) -> str:
+    if count == 0:
+        return ""
+    if lang == "pl":
+        word = "wyróżnienie" if count == 1 else "wyróżnienia" if 2 <= count % 10 <= 4 else "wyróżnień"
+        return f"{count} {word} dla Lublina"
+    return f"{count} distinction{'s' if count != 1 else ''} for Lublin"
+
+
+def _labels(build: Build) -> dict[str, dict[str, str]]:
+    """Names of the things under ``{base}id/`` and of the ontology's terms, by IRI and language."""
+
+    def compute() -> dict[str, dict[str, str]]:
+        from awardgraph.web.search import named_things
+
+        found = {t.iri: {k: v for k, v in t.names.items() if "#" not in k} for t in named_things(build)}
+        return {**term_labels(build), **found}
+
+    return build.memo("picture-labels", compute)
+
+
+def _label(build: Build, iri: str, lang: str) -> str:
+    return i18n.pick(_labels(build).get(iri, {}), lang) or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _href(iri: str) -> str | None:
+    return paths.href(iri, settings().base_iri)
+
+
+def _value(term: object) -> str:
+    return str(term.value) if term is not None else ""  # type: ignore[attr-defined]
+
+
+def timeline_svg(build: Build, lang: str) -> str:
+    def compute() -> str:
+        rows = queries.select(build.store, "timeline", base_iri=settings().base_iri)
+        stops = []
+        for row in rows:
+            city = _value(row[f"city_{lang}"]) or _value(row["city_pl"]) or _value(row["city_en"])
+            start, end = _value(row["from"]), _value(row["to"])
+            dates = f"{start} – {end}" if end and end != start else start
+            number = _value(row["number"])
+            ordinal = _roman(int(number)) if number.isdigit() else ""
+            stops.append(
+                pictures.Stop(
+                    city,
+                    dates,
+                    _href(_value(row["edition"])),
+                    _distinctions(int(_value(row["distinctions"])), lang),
+                    ordinal,
+                )
+            )
+        return pictures.timeline(stops, title=_w("timeline", lang), desc=_w("timeline_desc", lang))
+
+    return build.memo(f"picture-timeline-{lang}", compute)
+
+
+def _roman(number: int) -> str:
+    """``number`` in Roman numerals, as the page writes the Forum's ordinals.
+
+    >>> _roman(4), _roman(3)
+    ('IV', 'III')
+    """
+    numerals = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = ""
+    for value, numeral in numerals:
+        while number >= value:
+            out, number = out + numeral, number - value
+    return out
+
+
+def awards_svg(build: Build, iri: str, lang: str) -> str:
+    def compute() -> str:
+        rows = queries.select(build.store, "awards", base_iri=settings().base_iri, this=iri)
+        about: dict[str, tuple[str, str]] = {}  # distinction -> (edition, recipient)
+        practices: dict[str, list[str]] = {}
+        for row in rows:
+            distinction = _value(row["distinction"])
+            about.setdefault(distinction, (_value(row["edition"]), _value(row["recipient"])))
+            practices.setdefault(distinction, []).append(_value(row["practice"]))
+        items = [
+            pictures.Award(
+                distinction=_node(build, distinction, lang),
+                recipient=_node(build, recipient, lang),
+                edition=_node(build, edition, lang),
+                practices=tuple(_node(build, p, lang) for p in practices[distinction]),
+            )
+            for distinction, (edition, recipient) in about.items()
+        ]
+        if not items:
+            return ""
+        return pictures.awards(items, title=_w("awards", lang), desc=_w("awards_desc", lang), focus=iri)
+
+    return build.memo(f"picture-awards-{lang}-{iri}", compute)
+
+
+def _node(build: Build, iri: str, lang: str) -> pictures.Node:
+    return pictures.Node(iri, _label(build, iri, lang), _href(iri))
+
+
+def classes_svg(build: Build, lang: str) -> str:
+    def compute() -> str:
+        rows = queries.select(build.store, "class-relations", base_iri=settings().base_iri)
+        keys: dict[str, None] = {}
+        relations = []
+        for row in rows:
+            domain, range_, prop = _value(row["domain"]), _value(row["range"]), _value(row["property"])
+            keys.setdefault(domain)
+            keys.setdefault(range_)
+            relations.append(pictures.Relation(domain, range_, _label(build, prop, lang), _href(prop)))
+        nodes = [_node(build, k, lang) for k in keys]
+        return pictures.classes(nodes, relations, title=_w("classes", lang), desc=_w("classes_desc", lang))
+
+    return build.memo(f"picture-classes-{lang}", compute)
+
+
+@bp.app_template_global()
+def forum_timeline() -> Markup:
+    """The home page's timeline of the Forum's editions (SVG)."""
+    return Markup(timeline_svg(served(), respond.page_lang()))  # noqa: S704 - escaped by awardgraph.pictures
+
+
+@bp.app_template_global()
+def award_diagram(iri: str) -> Markup:
+    """The award diagram of a distinction's or a practice's page (SVG), or nothing for other things."""
+    base = settings().base_iri
+    if not (iri.startswith(f"{base}id/distinction/") or iri.startswith(f"{base}id/practice/")):
+        return Markup("")
+    return Markup(awards_svg(served(), iri, respond.page_lang()))  # noqa: S704 - escaped by awardgraph.pictures
+
+
+@bp.app_template_global()
+def ontology_diagram() -> Markup:
+    """The ontology page's diagram of classes and relations (SVG)."""
+    return Markup(classes_svg(served(), respond.page_lang()))  # noqa: S704 - escaped by awardgraph.pictures

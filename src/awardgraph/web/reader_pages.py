@@ -1,0 +1,16 @@
+"""The pages made for people rather than for linked-data clients (search, the query cookbook, the query editor,
+pictures),
+registered in one place so that the app factory needs one line for them. They add HTML and JSON pages and change
+no answer a linked-data client gets."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Add the reader pages' blueprints to ``app``."""
+    from awardgraph.web import cookbook, editor, pictures, search
+
+    for blueprint in (search.bp, cookbook.bp, editor.bp, pictures.bp):
+        app.register_blueprint(blueprint)
