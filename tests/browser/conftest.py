@@ -218,6 +218,13 @@ def browser(site: Site, trap: Trap, tmp_path: Path, request: pytest.FixtureReque
     try:
         b = Browser(driver, downloads, site, trap, shots)
         yield b
+        b.collect()
+        record = {
+            "requested": b.requested,
+            "console": b.console,
+            "trap": [c.decode("latin-1") for c in trap.calls[before:]],
+        }
+        (shots / "browser-log.json").write_text(json.dumps(record, indent=1), encoding="utf-8")  # for diagnosis
         assert b.foreign_requests() == [], "the pages asked for something from another host"
         outside = [c for c in trap.calls[before:] if not c.startswith(BROWSER_SERVICES)]
         assert outside == [], "the browser tried to reach another host through the proxy"

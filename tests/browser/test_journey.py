@@ -136,6 +136,13 @@ def test_every_cookbook_question_runs_in_the_editor_and_downloads_as_csv(browser
             d.find_element(By.ID, "editor-download-csv").click()
             got = downloaded(browser.downloads, ".csv").read_text(encoding="utf-8")
             assert list(csv.reader(io.StringIO(got))) == expected
+            for name, media_type in (("tsv", "text/tab-separated-values"), ("json", "application/sparql-results+json")):
+                link = d.find_element(By.ID, f"editor-download-{name}")
+                assert link.is_displayed()
+                r = requests.get(link.get_attribute("href") or "", timeout=30)
+                assert r.status_code == 200 and r.headers["Content-Type"].startswith(media_type), name
+                rows = len(r.json()["results"]["bindings"]) if name == "json" else len(r.text.strip().split("\n")) - 1
+                assert rows == len(expected) - 1, name
 
 
 @pytest.mark.parametrize("width", [375])
