@@ -11,10 +11,11 @@ already shown they are not quick:
 
 - A query that has run for ``long_after`` seconds is *long*. At most ``long_queries`` of them (always fewer than the
   processes) may run at once; one that becomes long when they all do is stopped (``reason="preempted"``).
-- A query runs at its web worker's CPU priority while it is quick. One that has run for :data:`EVICT_FRACTION`
-  of ``long_after`` is not: it gets ``nice`` 10 (the web workers, at 0, get the CPU first), and the lowest
-  priority, ``nice`` 19, as soon as another query of the pool runs or arrives (alone, 19 would starve it for
-  nothing on a machine shared with other work).
+- A query runs at its web worker's CPU priority while it is the only one of its pool. One that has run for
+  :data:`EVICT_FRACTION` of ``long_after`` (not quick) gets the lowest priority, ``nice`` 19, as soon as another
+  query of the pool runs or arrives; a long one gets at least ``nice`` 10, so that the web workers (at 0) get the
+  CPU first. (Lowering every query that is not quick, even alone, starved heavy legitimate queries for nothing on
+  a machine shared with other work: 2-6× their time.)
   When a query is waiting and no process is free, the one of these that has run longest, and is not long yet, is
   stopped to make room.
 - Waiting queries are served newest first (a query that just arrived gets the process freed for it), but one that
@@ -191,7 +192,8 @@ class QueryPool:
         of this pool runs or waits (at once if one does), so quick ones get the CPU first; alone, it keeps its own."""
         with self._lock:
             process.slow = True
-            process.lower(DEMOTED if len(self._busy) > 1 or self._waiters else NICENESS)
+            if len(self._busy) > 1 or self._waiters:
+                process.lower(DEMOTED)
 
     def _yield_to_new(self) -> None:
         """A query has arrived: the queries that are not quick give it the CPU (the caller holds the lock)."""
@@ -205,6 +207,7 @@ class QueryPool:
             if sum(1 for p in self._busy if p.long) >= self.long_queries or process.evicted:
                 raise QueryFailed("preempted", retry_after=self._retry_after())
             process.long = True
+            process.lower(NICENESS)  # the web workers, at their own priority, get the CPU first
 
     @property
     def long_running(self) -> int:
