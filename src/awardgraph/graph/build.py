@@ -24,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from awardgraph import __version__, builds
+from awardgraph.builds import DESCRIPTION_FILE, MANIFEST_FILE, SHAPES_FILE, description_graph, shapes_graph
 from awardgraph.config import Settings
 from awardgraph.graph import describe, dumps
 from awardgraph.graph.findings import Severity
@@ -32,22 +33,25 @@ from awardgraph.graph.validate import Validation, load_shapes, validate
 from awardgraph.namespaces import prefixes
 from awardgraph.store import oxigraph
 
+__all__ = [  # the build's layout (awardgraph.builds) is re-exported: it used to live here
+    "DESCRIPTION_FILE",
+    "MANIFEST_FILE",
+    "NQUADS_SCRATCH",
+    "SHAPES_FILE",
+    "BuildResult",
+    "Progress",
+    "ValidationFailed",
+    "build",
+    "check",
+    "description_graph",
+    "read_manifest",
+    "shapes_graph",
+    "to_nquads",
+]
+
 Progress = Callable[[str], None]
 
-DESCRIPTION_FILE = "dataset.ttl"
-SHAPES_FILE = "shapes.ttl"  # the shapes this build was validated with, served at {base}shapes
-MANIFEST_FILE = "manifest.json"
 NQUADS_SCRATCH = "quads.nq"  # the validated quads, read by the disk store's loader and the dumps; removed after
-
-
-def description_graph(base_iri: str) -> str:
-    """The named graph the build adds to the store with the dataset description (not part of the dumps)."""
-    return f"{base_iri}dataset"
-
-
-def shapes_graph(base_iri: str) -> str:
-    """The named graph the build adds to the store with the SHACL shapes it validated with (not in the dumps)."""
-    return f"{base_iri}shapes"
 
 
 class ValidationFailed(Exception):
