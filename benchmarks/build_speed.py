@@ -6,8 +6,11 @@
 For each size it generates (deterministically: same seed and size, same bytes) a TriG file in the project's data
 layout and builds it together with the project's own ontology and data, with the project's real shapes, in a fresh
 store directory, as a separate ``awardgraph build`` process. It prints the time of each step as the build reports
-it (load, validate, store, dumps, statistics), the wall time and the process's peak RSS; then the time of
-``awardgraph validate`` with the pyshacl engine (the reference) and with the sparql engine at the smaller sizes.
+it (load, validate, store, dumps, statistics), the wall time and the process's peak RSS, and how long
+``awardgraph serve`` takes on the new build until it answers ``ASK {}`` on ``/sparql`` (as the harness measures
+readiness), with the CPU its processes used by then (``--ready-runs`` times, each server stopped by its PID);
+then the time of ``awardgraph validate`` with the pyshacl engine (the reference) and with the sparql engine at the
+smaller sizes.
 The machine's load average is printed with each run: figures taken on a busy machine are slower.
 
 The generated data conforms to the shapes (a build that fails validation is reported as such): cities with their
@@ -28,8 +31,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import TextIO
+
+import procs
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = {
@@ -470,6 +477,30 @@ def run(command: list[str], timeout: float) -> tuple[float, float, float, int, s
     return time.perf_counter() - started, cpu, usage.ru_maxrss / 1024, process.returncode, text
 
 
+def ready(store: Path, timeout: float) -> tuple[float, float]:
+    """Seconds until ``awardgraph serve`` on ``store`` answers ``ASK {}`` on ``/sparql``, and the CPU seconds its
+    processes (master, workers, query processes) had used by then. The server is stopped by its PID."""
+    port = procs.free_port()
+    url = f"http://127.0.0.1:{port}/sparql?query=ASK%20%7B%7D"
+    command = awardgraph("serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port))
+    started = time.monotonic()
+    server = procs.Proc(command, store.parent / "serve.log", cwd=ROOT)
+    try:
+        while time.monotonic() - started < timeout:
+            if not server.alive():
+                raise RuntimeError(f"awardgraph serve exited: {server.tail()}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as answer:
+                    if answer.status == 200:
+                        return time.monotonic() - started, procs.cpu_seconds(server.tree())
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.02)
+        raise TimeoutError(f"awardgraph serve did not answer within {timeout:.0f} s")
+    finally:
+        server.stop()
+
+
 def awardgraph(*args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "awardgraph"), *args]
 
@@ -482,6 +513,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="working folder (default: a temporary one, removed after)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is given up")
     parser.add_argument("--keep", action="store_true", help="keep the generated data and stores")
+    parser.add_argument("--ready-runs", type=int, default=3, help="times serve's readiness is measured per build")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="awardgraph-build-speed-"))
     base = [f"--data={ROOT / 'ontology'}", f"--data={ROOT / 'data'}"]
@@ -503,6 +535,14 @@ def main() -> None:
                 f"load avg {load:.1f}; " + ", ".join(f"{k} {v} s" for k, v in steps.items()) + f" -> {verdict}",
                 flush=True,
             )
+            if code == 0 and args.ready_runs:
+                runs = [ready(store, args.timeout) for _ in range(args.ready_runs)]
+                print(
+                    f"serve ready on the {size:>9,}-triple build: "
+                    + ", ".join(f"{seconds:.2f} s (CPU {cpu:.2f} s)" for seconds, cpu in runs)
+                    + f"; load avg {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
             if not args.keep:
                 shutil.rmtree(store, ignore_errors=True)
         for size in [int(s) for s in args.pyshacl_sizes.split(",") if s]:

@@ -23,6 +23,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PARTIAL = ".partial"
+# What a finished build holds beside its store and dumps; the web app reads them without importing the build code
+# (and rdflib and pyshacl with it), which keeps a server's start short.
+DESCRIPTION_FILE = "dataset.ttl"
+SHAPES_FILE = "shapes.ttl"  # the shapes this build was validated with, served at {base}shapes
+MANIFEST_FILE = "manifest.json"
+
+
+def description_graph(base_iri: str) -> str:
+    """The named graph the build adds to the store with the dataset description (not part of the dumps)."""
+    return f"{base_iri}dataset"
+
+
+def shapes_graph(base_iri: str) -> str:
+    """The named graph the build adds to the store with the SHACL shapes it validated with (not in the dumps)."""
+    return f"{base_iri}shapes"
 
 
 class StoreDirError(Exception):

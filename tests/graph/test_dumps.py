@@ -119,3 +119,27 @@ def test_the_build_publishes_its_dumps_from_the_validated_quads(project_build: B
     quads = parsed(folder / Dump.NQUADS_GZ.filename, Dump.NQUADS_GZ)
     assert sum(len(triples) for triples in quads.values()) == project_build.stats.triples
     assert parsed(folder / Dump.JSONLD.filename, Dump.JSONLD) == quads
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1000])
+def test_dumps_do_not_depend_on_the_blocks_they_are_streamed_in(
+    block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are read back and transformed in blocks (cut at line ends, or before a ``{`` in JSON-LD): the bytes
+    must be those of one block for the whole file, wherever the cuts fall."""
+    store = ox.Store()
+    store.load(TRICKY.encode(), format=ox.RdfFormat.TRIG)
+    whole = {w.dump: w for w in write_dumps(store, tmp_path / "whole", prefixes(DEFAULT_BASE_IRI))}
+    monkeypatch.setattr("awardgraph.graph.dumps.BLOCK", block)
+    for written in write_dumps(store, tmp_path / "blocks", prefixes(DEFAULT_BASE_IRI)):
+        expected_dump = whole[written.dump]
+        assert written.path.read_bytes() == expected_dump.path.read_bytes(), written.dump
+        assert (written.byte_size, written.sha256) == (expected_dump.byte_size, expected_dump.sha256)
+    assert sorted(p.name for p in (tmp_path / "blocks").iterdir()) == sorted(d.filename for d in Dump)
+
+
+def test_dumps_of_an_empty_store(tmp_path: Path) -> None:
+    written = {w.dump: w for w in write_dumps(ox.Store(), tmp_path, prefixes(DEFAULT_BASE_IRI))}
+    assert json.loads(written[Dump.JSONLD].path.read_bytes())["@graph"] == []
+    assert gzip.decompress(written[Dump.NQUADS_GZ].path.read_bytes()) == b""
+    assert all(w.byte_size == w.path.stat().st_size for w in written.values())

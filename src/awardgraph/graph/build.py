@@ -1,8 +1,10 @@
 """One build: load -> validate -> new store -> dumps -> description -> atomic switch.
 
 The data is parsed once, by Oxigraph, into an in-memory store; the shapes run there as SPARQL (the pyshacl engine
-on request); then the same quads are bulk-loaded into the build's on-disk store in a background thread while the
-dumps and the statistics are computed from the memory store. rdflib only serialises the small description.
+on request); then the store's quads are written once as an N-Quads file, which the build's on-disk store is
+bulk-loaded from in a background thread while the dumps (from that file and the memory store) and the statistics
+(from the memory store) are made beside it. No dump is held in memory; rdflib only serialises the small
+description.
 
 Every write goes into a fresh ``.partial`` build folder; only the final rename and symlink switch (see
 :mod:`awardgraph.builds`) make it visible, so a failed or killed build changes nothing that is served.
@@ -22,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from awardgraph import __version__, builds
+from awardgraph.builds import DESCRIPTION_FILE, MANIFEST_FILE, SHAPES_FILE, description_graph, shapes_graph
 from awardgraph.config import Settings
 from awardgraph.graph import describe, dumps, listindex
 from awardgraph.graph.findings import Severity
@@ -30,21 +33,25 @@ from awardgraph.graph.validate import Validation, load_shapes, validate
 from awardgraph.namespaces import prefixes
 from awardgraph.store import oxigraph
 
+__all__ = [  # the build's layout (awardgraph.builds) is re-exported: it used to live here
+    "DESCRIPTION_FILE",
+    "MANIFEST_FILE",
+    "NQUADS_SCRATCH",
+    "SHAPES_FILE",
+    "BuildResult",
+    "Progress",
+    "ValidationFailed",
+    "build",
+    "check",
+    "description_graph",
+    "read_manifest",
+    "shapes_graph",
+    "to_nquads",
+]
+
 Progress = Callable[[str], None]
 
-DESCRIPTION_FILE = "dataset.ttl"
-SHAPES_FILE = "shapes.ttl"  # the shapes this build was validated with, served at {base}shapes
-MANIFEST_FILE = "manifest.json"
-
-
-def description_graph(base_iri: str) -> str:
-    """The named graph the build adds to the store with the dataset description (not part of the dumps)."""
-    return f"{base_iri}dataset"
-
-
-def shapes_graph(base_iri: str) -> str:
-    """The named graph the build adds to the store with the SHACL shapes it validated with (not in the dumps)."""
-    return f"{base_iri}shapes"
+NQUADS_SCRATCH = "quads.nq"  # the validated quads, read by the disk store's loader and the dumps; removed after
 
 
 class ValidationFailed(Exception):
@@ -93,7 +100,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         partial = builds.new_partial(root)
         build_id = partial.name.removesuffix(builds.PARTIAL)
         described = description_graph(settings.base_iri)
-        nquads = to_nquads(loaded)
+        nquads = dumps.write_nquads(loaded.store, partial / NQUADS_SCRATCH)
         with ThreadPoolExecutor(max_workers=2) as background:  # Oxigraph works without the GIL: use the cores
             stored = background.submit(_store, partial, nquads, progress)
             counted = background.submit(_stats, loaded, settings.base_iri, described, progress)
@@ -101,8 +108,8 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
             written = dumps.write_dumps(loaded.store, partial / "dumps", prefixes(settings.base_iri), nquads=nquads)
             sizes = ", ".join(f"{w.dump.filename} ({w.byte_size:,} B)" for w in written)
             progress(f"wrote dumps: {sizes} ({time.perf_counter() - step:.1f} s)")
-            del nquads
             stats, (store, quads) = counted.result(), stored.result()
+        nquads.unlink()
         if quads != len(loaded):
             raise RuntimeError(f"store holds {quads} quads after loading {len(loaded)}")
         built = dt.datetime.now(dt.UTC)
@@ -147,7 +154,7 @@ def _stats(loaded: Loaded, base_iri: str, described: str, progress: Progress) ->
     return stats
 
 
-def _store(partial: Path, nquads: bytes, progress: Progress) -> tuple[ox.Store, int]:
+def _store(partial: Path, nquads: Path, progress: Progress) -> tuple[ox.Store, int]:
     """The build's on-disk store, bulk-loaded with the validated quads (Oxigraph's loader leaves the GIL free),
     and the number of quads it holds."""
     started = time.perf_counter()

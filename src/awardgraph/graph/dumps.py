@@ -1,13 +1,13 @@
 """Write the dumps of a build (every common RDF syntax) with their sizes and SHA-256 checksums.
 
 Triple syntaxes hold the union of all graphs (one triple is never in two graphs, so nothing is lost but the graph
-names); N-Quads, TriG and JSON-LD keep the named graphs. Oxigraph writes them all from the build's in-memory store,
-in threads where it can (its writers and zlib leave the GIL free, so they run beside the disk store's loader):
+names); N-Quads, TriG and JSON-LD keep the named graphs. Oxigraph writes them all from the build's in-memory
+store, straight to files, and what is derived from its output is derived block by block as it is read back:
 Turtle is its TriG without the graph lines, N-Triples its N-Quads without the graph names, RDF/XML its writer fed
-with those N-Triples, JSON-LD its expanded output compacted by :func:`compact_jsonld`. The same input files give
-the same bytes, in the store's order (deterministic, not alphabetical), blank nodes aside: their labels are drawn
-anew each time a file is parsed (as rdflib's were). No rdflib on this path: at a million triples the dumps take
-seconds, not minutes.
+with the N-Quads' triples, JSON-LD its expanded output compacted by :func:`compact_jsonld`. No dump is ever held
+whole in memory (at a million triples they are 400 MB together), and the dumps are written in threads (Oxigraph's
+writers, zlib and hashlib leave the GIL free). The same input files give the same bytes, in the store's order
+(deterministic, not alphabetical), blank nodes aside: their labels are drawn anew each time a file is parsed.
 """
 
 from __future__ import annotations
@@ -17,15 +17,20 @@ import enum
 import gzip
 import hashlib
 import json
+import mmap
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
+import zlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 GZIP_LEVEL = 3  # at 1M triples: 3x less CPU than level 9 for files about 25 % larger (still ~1/20 of the text)
-_Data = bytes | Future[bytes] | Future[bytes | None]  # a dump, or the future of one
+BLOCK = 4 * 1024 * 1024  # bytes read at a time from a file being turned into another
 _GRAPH_OPEN = re.compile(rb"\S.* \{")
+_SCRATCH = ".scratch"  # suffix of the files the dumps are derived from (removed once they are)
 
 
 class Dump(enum.Enum):
@@ -59,96 +64,183 @@ class WrittenDump:
     sha256: str
 
 
+def write_nquads(store: ox.Store, path: Path) -> Path:
+    """The store's quads as an N-Quads file: what the dumps (and a build's disk store) are made from.
+
+    Every quad must be in a named graph (the loader sees to it): N-Triples are made by dropping each line's last
+    term.
+    """
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        raise ValueError("the store holds triples in its default graph; dumps are made of named graphs only")
+    store.dump(path, format=ox.RdfFormat.N_QUADS)
+    return path
+
+
 def write_dumps(
-    store: ox.Store, folder: Path, prefixes: dict[str, str], *, nquads: bytes | None = None
+    store: ox.Store, folder: Path, prefixes: dict[str, str], *, nquads: Path | None = None
 ) -> list[WrittenDump]:
     """Write every dump of ``store`` (all its graphs: pass the store before the description is added).
 
-    ``nquads`` is the store's N-Quads if the caller has them already (they are not written again).
+    ``nquads`` is an N-Quads file of the store written by :func:`write_nquads`, if the caller has one (it is
+    left where it is); otherwise one is written in ``folder`` and removed at the end.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max_workers=4) as pool:  # Oxigraph's writers, zlib and hashlib run without the GIL
-        written: dict[Dump, Future[WrittenDump]] = {}
-
-        def write(dump: Dump, data: _Data) -> None:  # each dump leaves memory once written
-            written[dump] = pool.submit(_write, folder, dump, data)
-
-        nquads = nquads if nquads is not None else store.dump(format=ox.RdfFormat.N_QUADS) or b""
-        used = _used(nquads, {p: ns for p, ns in prefixes.items() if p not in ("id", "g")})
-        trig = pool.submit(store.dump, format=ox.RdfFormat.TRIG, prefixes=used)
-        expanded = pool.submit(store.dump, format=ox.RdfFormat.JSON_LD)
-        write(Dump.NQUADS_GZ, pool.submit(gzip.compress, nquads, compresslevel=GZIP_LEVEL, mtime=0))
-        ntriples = _without_graphs(nquads)
-        del nquads
-        write(Dump.NTRIPLES_GZ, pool.submit(gzip.compress, ntriples, compresslevel=GZIP_LEVEL, mtime=0))
-        write(Dump.RDFXML, _rdfxml(ntriples, used))
-        del ntriples
-        write(Dump.TURTLE, _turtle_from_trig(trig.result() or b"", used))
-        write(Dump.TRIG, trig)
-        del trig
-        write(Dump.JSONLD, compact_jsonld(expanded.result() or b"[]", used))
-        del expanded
-        return [written[dump].result() for dump in Dump]
+    source = nquads if nquads is not None else write_nquads(store, folder / f"awardgraph.nq{_SCRATCH}")
+    used = _used_prefixes(source, {p: ns for p, ns in prefixes.items() if p not in ("id", "g")})
+    jobs: list[Callable[[], list[WrittenDump]]] = [
+        lambda: _ntriples_and_rdfxml(source, folder, used),  # the longest: first
+        lambda: [_jsonld(store, folder, used)],
+        lambda: _trig_and_turtle(store, folder, used),
+        lambda: [_gzipped(source, folder / Dump.NQUADS_GZ.filename, Dump.NQUADS_GZ, _same)],
+    ]
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            futures = [pool.submit(job) for job in jobs]
+            written = {w.dump: w for future in futures for w in future.result()}
+    finally:
+        if nquads is None:
+            source.unlink(missing_ok=True)
+    return [written[dump] for dump in Dump]
 
 
-def _write(folder: Path, dump: Dump, data: _Data) -> WrittenDump:
-    if isinstance(data, Future):
-        data = data.result() or b""
-    path = folder / dump.filename
-    path.write_bytes(data)
-    return WrittenDump(dump, path, len(data), hashlib.sha256(data).hexdigest())
+# -- writing with a checksum -----------------------------------------------------------------------------------------
 
 
-def _used(nquads: bytes, prefixes: dict[str, str]) -> dict[str, str]:
-    """Only the prefixes the data uses (``id:``/``g:`` are left out: their local names would need escapes)."""
-    return {p: ns for p, ns in prefixes.items() if b"<" + ns.encode() in nquads}
+class _Output:
+    """A file being written, with its size and SHA-256 kept up to date (the dump's figures, without reading it
+    again)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.size, self.hash = path, 0, hashlib.sha256()
+        self._file: BinaryIO = path.open("wb")
+
+    def write(self, data: bytes) -> int:
+        self._file.write(data)
+        self.hash.update(data)
+        self.size += len(data)
+        return len(data)
+
+    def close(self, dump: Dump) -> WrittenDump:
+        self._file.close()
+        return WrittenDump(dump, self.path, self.size, self.hash.hexdigest())
+
+    def discard(self) -> None:
+        self._file.close()
+        self.path.unlink(missing_ok=True)
 
 
-def _without_graphs(nquads: bytes) -> bytes:
-    """N-Triples from N-Quads: each line loses its last term, the graph name (which never holds a space)."""
-    lines = nquads.split(b"\n")
+def _checksummed(path: Path, dump: Dump) -> WrittenDump:
+    """The figures of a file a writer has finished."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as file:
+        while block := file.read(BLOCK):
+            digest.update(block)
+            size += len(block)
+    return WrittenDump(dump, path, size, digest.hexdigest())
+
+
+def _blocks(path: Path, cut: Callable[[bytes], int]) -> Iterator[bytes]:
+    """``path`` in blocks of about :data:`BLOCK` bytes, each ending where ``cut`` says a block may end (the
+    index it returns; -1 when the block has no such place yet)."""
+    rest = b""
+    with path.open("rb") as file:
+        while block := file.read(BLOCK):
+            rest += block
+            end = cut(rest)
+            if end > 0:
+                yield rest[:end]
+                rest = rest[end:]
+    if rest:
+        yield rest
+
+
+def _after_newline(data: bytes) -> int:
+    return data.rfind(b"\n") + 1
+
+
+# -- the dumps -------------------------------------------------------------------------------------------------------
+
+
+def _same(block: bytes) -> bytes:
+    return block
+
+
+def _triples(block: bytes) -> bytes:
+    """N-Triples from whole lines of N-Quads: each line loses its last term, the graph name (which holds no space)."""
+    lines = block.split(b"\n")
     return b"".join(line[: line.rindex(b" ", 0, len(line) - 2)] + b" .\n" for line in lines if line)
 
 
-def compact_jsonld(expanded: bytes, prefixes: dict[str, str]) -> bytes:
-    """Oxigraph's expanded JSON-LD, compacted with the prefix map as its ``@context``.
-
-    Only IRIs in the three places JSON-LD compacts them are rewritten (``"@id":``, ``"@type":`` values and
-    property names, which in Oxigraph's output always follow a comma); a literal cannot match there, because its
-    quotes are escaped. ``prefix:rest`` expands back to the same IRI whatever ``rest`` holds.
-
-    >>> compact_jsonld(b'[{"@id":"http://e/a","http://e/p":[{"@id":"http://e/b"}]}]', {"e": "http://e/"})
-    b'{"@context": {"e": "http://e/"},\\n "@graph": [{"@id":"e:a","e:p":[{"@id":"e:b"}]}]}\\n'
-    """
-    text = expanded
-    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
-        iri, short = namespace.encode(), prefix.encode() + b":"
-        for before in (b'"@id":"', b'"@type":"', b',"'):
-            if before + iri in text:  # searching is cheap, a replacement copies the whole text
-                text = text.replace(before + iri, before + short)
-    context = json.dumps(prefixes, ensure_ascii=False).encode()
-    return b'{"@context": ' + context + b',\n "@graph": ' + text.strip() + b"}\n"
-
-
-def _rdfxml(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
-    """RDF/XML of the union, by Oxigraph's writer (fed from the N-Triples: the cheapest way at a million triples)."""
-    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b""
+def _gzipped(
+    source: Path, target: Path, dump: Dump, transform: Callable[[bytes], bytes], plain: BinaryIO | None = None
+) -> WrittenDump:
+    """``source``, line blocks transformed, gzip-compressed into ``target`` (no file name or time in the header:
+    the same data gives the same bytes), and uncompressed into ``plain`` if given."""
+    out = _Output(target)
+    try:
+        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+        crc, size = 0, 0
+        out.write(_gzip_header(GZIP_LEVEL))
+        for block in _blocks(source, _after_newline):
+            data = transform(block)
+            crc, size = zlib.crc32(data, crc), size + len(data)
+            out.write(compressor.compress(data))
+            if plain is not None:
+                plain.write(data)
+        out.write(compressor.flush())
+        out.write(crc.to_bytes(4, "little") + (size & 0xFFFFFFFF).to_bytes(4, "little"))
+    except BaseException:
+        out.discard()
+        raise
+    return out.close(dump)
 
 
-def _turtle_from_trig(trig: bytes, prefixes: dict[str, str]) -> bytes:
+def _gzip_header(level: int) -> bytes:
+    """The header ``gzip.compress(data, level, mtime=0)`` writes (no name, no time), so the bytes stay the same."""
+    return gzip.compress(b"", compresslevel=level, mtime=0)[:10]
+
+
+def _trig_and_turtle(store: ox.Store, folder: Path, prefixes: dict[str, str]) -> list[WrittenDump]:
+    trig = folder / Dump.TRIG.filename
+    store.dump(trig, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    return [_checksummed(trig, Dump.TRIG), _turtle(trig, folder / Dump.TURTLE.filename, prefixes)]
+
+
+def _turtle(trig: Path, target: Path, prefixes: dict[str, str]) -> WrittenDump:
     """The union of the graphs as Turtle: Oxigraph's TriG with the ``<graph> {`` and ``}`` lines taken out.
 
     Oxigraph writes each graph as a ``<name> {`` line, its triples indented by a tab, and a ``}`` line, and
     escapes line breaks inside literals; if the text ever looks different, Turtle is written the slow way.
     """
-    lines = trig.split(b"\n")
-    kinds = [_kind(line) for line in lines]
-    if "other" in kinds or kinds.count("open") != kinds.count("close"):
-        triples = (q.triple for q in ox.parse(trig, format=ox.RdfFormat.TRIG))
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    kept = (line[1:] if kind == "triple" else line for line, kind in zip(lines, kinds, strict=True))
-    return b"\n".join(line for line, kind in zip(kept, kinds, strict=True) if kind not in ("open", "close"))
+    out = _Output(target)
+    try:
+        opened = 0  # graphs opened and not closed yet
+        for block in _blocks(trig, _after_newline):
+            lines = block.split(b"\n")  # the last is b"" unless the file ends without a line break
+            kinds = [_kind(line) for line in lines]
+            if "other" in kinds:
+                raise _Unexpected
+            opened += kinds.count("open") - kinds.count("close")
+            kept = [line[1:] if kind == "triple" else line for line, kind in zip(lines, kinds, strict=True)]
+            whole = zip(kept[:-1], kinds[:-1], strict=True)
+            out.write(b"".join(line + b"\n" for line, kind in whole if kind not in ("open", "close")))
+            if kinds[-1] not in ("open", "close"):
+                out.write(kept[-1])
+        if opened:
+            raise _Unexpected
+    except _Unexpected:
+        out.discard()
+        triples = (q.triple for q in ox.parse(path=trig, format=ox.RdfFormat.TRIG))
+        ox.serialize(triples, target, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        return _checksummed(target, Dump.TURTLE)
+    except BaseException:
+        out.discard()
+        raise
+    return out.close(Dump.TURTLE)
+
+
+class _Unexpected(Exception):
+    """Oxigraph's TriG does not look as :func:`_turtle` expects."""
 
 
 def _kind(line: bytes) -> str:
@@ -159,3 +251,78 @@ def _kind(line: bytes) -> str:
     if not line or line.startswith(b"@prefix "):
         return "keep"
     return "open" if _GRAPH_OPEN.fullmatch(line) else "other"
+
+
+def _ntriples_and_rdfxml(nquads: Path, folder: Path, prefixes: dict[str, str]) -> list[WrittenDump]:
+    """N-Triples (gzipped), then RDF/XML of the same triples by Oxigraph's writer, fed by its N-Triples parser
+    (the cheapest way from a store's union of graphs to RDF/XML: about half the CPU of a CONSTRUCT)."""
+    scratch = folder / f"awardgraph.nt{_SCRATCH}"
+    try:
+        with scratch.open("wb") as plain:
+            ntriples = _gzipped(nquads, folder / Dump.NTRIPLES_GZ.filename, Dump.NTRIPLES_GZ, _triples, plain)
+        path = folder / Dump.RDFXML.filename
+        triples = ox.parse(path=scratch, format=ox.RdfFormat.N_TRIPLES)
+        ox.serialize(triples, path, format=ox.RdfFormat.RDF_XML, prefixes=prefixes)
+    finally:
+        scratch.unlink(missing_ok=True)
+    return [ntriples, _checksummed(path, Dump.RDFXML)]
+
+
+def _jsonld(store: ox.Store, folder: Path, prefixes: dict[str, str]) -> WrittenDump:
+    """Oxigraph's expanded JSON-LD, compacted block by block into the dump (see :func:`compact_jsonld`)."""
+    expanded = folder / f"{Dump.JSONLD.filename}{_SCRATCH}"
+    out = _Output(folder / Dump.JSONLD.filename)
+    try:
+        store.dump(expanded, format=ox.RdfFormat.JSON_LD)
+        out.write(_JSONLD_HEAD % json.dumps(prefixes, ensure_ascii=False).encode())
+        empty, pending = True, b""  # white space at the end of a block is held back: the text's last is dropped
+        for block in _blocks(expanded, lambda data: data.rfind(b"{")):
+            text = _compact_block(pending + (block.lstrip() if empty else block), prefixes)
+            body = text.rstrip()
+            out.write(body)
+            empty, pending = empty and not body, text[len(body) :]
+        if empty:  # Oxigraph wrote nothing
+            out.write(b"[]")
+        out.write(_JSONLD_TAIL)
+    except BaseException:
+        out.discard()
+        raise
+    finally:
+        expanded.unlink(missing_ok=True)
+    return out.close(Dump.JSONLD)
+
+
+_JSONLD_HEAD = b'{"@context": %s,\n "@graph": '
+_JSONLD_TAIL = b"}\n"
+
+
+def compact_jsonld(expanded: bytes, prefixes: dict[str, str]) -> bytes:
+    """Oxigraph's expanded JSON-LD, compacted with the prefix map as its ``@context``.
+
+    Only IRIs in the three places JSON-LD compacts them are rewritten (``"@id":``, ``"@type":`` values and
+    property names, which in Oxigraph's output always follow a comma); a literal cannot match there, because its
+    quotes are escaped. ``prefix:rest`` expands back to the same IRI whatever ``rest`` holds. None of these
+    patterns holds a ``{`` (an IRI cannot), so the text can be compacted in blocks cut before any ``{``.
+
+    >>> compact_jsonld(b'[{"@id":"http://e/a","http://e/p":[{"@id":"http://e/b"}]}]', {"e": "http://e/"})
+    b'{"@context": {"e": "http://e/"},\\n "@graph": [{"@id":"e:a","e:p":[{"@id":"e:b"}]}]}\\n'
+    """
+    context = json.dumps(prefixes, ensure_ascii=False).encode()
+    return _JSONLD_HEAD % context + _compact_block(expanded.strip() or b"[]", prefixes) + _JSONLD_TAIL
+
+
+def _compact_block(text: bytes, prefixes: dict[str, str]) -> bytes:
+    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
+        iri, short = namespace.encode(), prefix.encode() + b":"
+        for before in (b'"@id":"', b'"@type":"', b',"'):
+            if before + iri in text:  # searching is cheap, a replacement copies the whole text
+                text = text.replace(before + iri, before + short)
+    return text
+
+
+def _used_prefixes(nquads: Path, prefixes: dict[str, str]) -> dict[str, str]:
+    """The prefixes whose namespace an IRI of the N-Quads file starts with (only those are declared)."""
+    if not nquads.stat().st_size:
+        return {}
+    with nquads.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as text:
+        return {p: ns for p, ns in prefixes.items() if text.find(b"<" + ns.encode()) != -1}

@@ -20,8 +20,8 @@ import time
 import pyoxigraph as ox
 
 from awardgraph import queries
+from awardgraph.builds import description_graph, shapes_graph
 from awardgraph.config import Settings
-from awardgraph.graph.build import description_graph, shapes_graph
 from awardgraph.namespaces import prefixes
 from awardgraph.store.remote import RemoteStore, open_remote
 from awardgraph.web.state import Build, NoBuild

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from awardgraph.builds import DESCRIPTION_FILE, MANIFEST_FILE, SHAPES_FILE
 from awardgraph.config import Settings
-from awardgraph.graph.build import DESCRIPTION_FILE, MANIFEST_FILE, SHAPES_FILE
 from awardgraph.store.base import Store
 from awardgraph.store.oxigraph import EmbeddedStore
 
