@@ -3,12 +3,15 @@ file by every worker process (here: several :class:`Admission` objects, and a fo
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
+from awardgraph.sandbox import admission as module
 from awardgraph.sandbox.admission import Admission
 from awardgraph.sandbox.checks import Refused
 
@@ -125,3 +128,31 @@ def test_the_shared_file_is_never_synced_to_disk(tmp_path: Path) -> None:
     db = gate._connection()
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 0
+
+
+def test_a_worker_waits_for_another_workers_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lock on the shared file is waited for in short steps, and given up on after ``LOCK_WAIT``."""
+    path = tmp_path / "admission.sqlite3"
+    gate = admission(Clock(), path)
+    gate.leave("a", gate.enter("a"), 0.1)  # the file and its tables exist
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another worker in the middle of its transaction
+    committed = threading.Event()
+
+    def commit() -> None:
+        other.execute("COMMIT")
+        committed.set()
+
+    release = threading.Timer(0.3, commit)
+    release.start()
+    gate.leave("a", gate.enter("a"), 0.1)  # waits for it instead of failing
+    assert committed.is_set()  # it got in only once the other transaction had ended
+    release.join()
+    monkeypatch.setattr(module, "LOCK_WAIT", 0.1)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            gate.enter("a")
+    finally:
+        other.execute("COMMIT")
+        other.close()

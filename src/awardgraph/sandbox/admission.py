@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS running (id INTEGER PRIMARY KEY, client TEXT NOT NULL
 CREATE INDEX IF NOT EXISTS running_client ON running (client);
 CREATE INDEX IF NOT EXISTS balance_updated ON balance (updated);
 """
+LOCK_WAIT = 5.0  # seconds a query may wait for the shared state before the server gives up on it (500)
+LOCK_STEP = 0.002  # seconds between looks at a lock another worker holds
 
 
 class Admission:
@@ -60,15 +62,32 @@ class Admission:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=OFF")
             self._db.executescript(SCHEMA)
+            self._db.execute("PRAGMA busy_timeout=0")  # from now on :meth:`_begin` waits for the lock itself
             self._pid = os.getpid()
         return self._db
+
+    @staticmethod
+    def _begin(db: sqlite3.Connection) -> None:
+        """Start a write transaction, waiting for another worker's to end in steps of at most :data:`LOCK_STEP`
+        seconds (SQLite's own wait sleeps in steps growing to 100 ms: a few workers' queries in a row cost 5-400 ms
+        at the 99th percentile). Inside the transaction this process holds the lock: nothing else waits."""
+        deadline, pause = time.monotonic() + LOCK_WAIT, LOCK_STEP / 8
+        while True:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, LOCK_STEP)
 
     def enter(self, client: str) -> int:
         """Admit a query of ``client`` (a ticket for :meth:`leave`), or raise a 429 :class:`Refused`."""
         now = self.clock()
         with self._lock:
             db = self._connection()
-            db.execute("BEGIN IMMEDIATE")
+            self._begin(db)
             try:
                 db.execute("DELETE FROM running WHERE expires < ?", (now,))
                 (count,) = db.execute("SELECT COUNT(*) FROM running WHERE client = ?", (client,)).fetchone()
@@ -103,7 +122,7 @@ class Admission:
         now = self.clock()
         with self._lock:
             db = self._connection()
-            db.execute("BEGIN IMMEDIATE")
+            self._begin(db)
             try:
                 db.execute("DELETE FROM running WHERE id = ?", (ticket,))
                 if self.budget:
