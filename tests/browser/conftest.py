@@ -32,25 +32,13 @@ import requests
 
 from awardgraph.config import Settings
 from awardgraph.graph.build import build
+from tests.integration.servers import free_port, missing
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(os.environ.get("AWARDGRAPH_ARTIFACTS") or Path(__file__).parent / "artifacts")
 READY_SECONDS = 60
 BROWSER_SERVICES = (b"CONNECT accounts.google.com:443 ",)
-
-
-def missing(reason: str) -> None:
-    """Skip on a developer's machine; fail in CI (``CI=true``), where ``.ci/run`` installs Chromium."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; .ci/run should have installed it")
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pyoxigraph as ox
 from flask import Response, current_app, render_template, request
 
+from awardgraph.sandbox.results import used_prefixes
 from awardgraph.web import conneg, i18n
 from awardgraph.web.errors import Problem, not_acceptable
 from awardgraph.web.state import Build
@@ -78,17 +79,6 @@ def rdf_bytes(triples: Sequence[ox.Triple], fmt: conneg.Format, prefixes: Mappin
     """``triples`` in an RDF format, by pyoxigraph's serializers, declaring only the prefixes they use."""
     assert fmt.rdf is not None
     return ox.serialize(triples, format=fmt.rdf, prefixes=used_prefixes(triples, prefixes)) or b""
-
-
-def used_prefixes(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
-    """The prefixes of ``prefixes`` that some IRI in ``triples`` starts with."""
-    iris = {
-        term.value
-        for t in triples
-        for term in (t.subject, t.predicate, t.object, getattr(t.object, "datatype", None))
-        if isinstance(term, ox.NamedNode)
-    }
-    return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
 
 
 def html(template: str, **context: object) -> str:
