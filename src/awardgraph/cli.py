@@ -15,8 +15,6 @@ from pathlib import Path
 
 from awardgraph import __version__, builds
 from awardgraph.config import ConfigError, Settings
-from awardgraph.graph.load import LoadError
-from awardgraph.graph.validate import ShapesError
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT, EXIT_WRITE = 0, 1, 2, 3
 
@@ -155,11 +153,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.command
         ]
         return handler(settings, args)
-    except (ConfigError, LoadError, ShapesError, builds.StoreDirError) as exc:
+    except _input_errors() as exc:
         print(f"awardgraph: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+
+
+def _input_errors() -> tuple[type[Exception], ...]:
+    """What bad input or settings raise (exit 2). Imported only when something was raised: the graph code brings
+    rdflib and pyshacl, which ``serve`` does not need, and its start-up is timed."""
+    from awardgraph.graph.load import LoadError
+    from awardgraph.graph.validate import ShapesError
+
+    return (ConfigError, LoadError, ShapesError, builds.StoreDirError)
 
 
 def _progress(quiet: bool = False) -> Callable[[str], None]:
@@ -313,5 +320,7 @@ def _query_text(arg: str) -> str:
         try:
             return candidate.read_text(encoding="utf-8")
         except OSError as exc:
+            from awardgraph.graph.load import LoadError
+
             raise LoadError(candidate, f"cannot read the query: {exc.strerror}") from None
     return arg

@@ -24,7 +24,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from awardgraph import __version__, builds
-from awardgraph.builds import DESCRIPTION_FILE, MANIFEST_FILE, SHAPES_FILE, description_graph, shapes_graph
+
+# the build's layout lives in awardgraph.builds (the web app reads it without this module); re-exported from here
+from awardgraph.builds import DESCRIPTION_FILE as DESCRIPTION_FILE
+from awardgraph.builds import MANIFEST_FILE as MANIFEST_FILE
+from awardgraph.builds import SHAPES_FILE as SHAPES_FILE
+from awardgraph.builds import description_graph as description_graph
+from awardgraph.builds import shapes_graph as shapes_graph
 from awardgraph.config import Settings
 from awardgraph.graph import describe, dumps, listindex
 from awardgraph.graph.findings import Severity
@@ -32,22 +38,6 @@ from awardgraph.graph.load import Loaded, load
 from awardgraph.graph.validate import Validation, load_shapes, validate
 from awardgraph.namespaces import prefixes
 from awardgraph.store import oxigraph
-
-__all__ = [  # the build's layout (awardgraph.builds) is re-exported: it used to live here
-    "DESCRIPTION_FILE",
-    "MANIFEST_FILE",
-    "NQUADS_SCRATCH",
-    "SHAPES_FILE",
-    "BuildResult",
-    "Progress",
-    "ValidationFailed",
-    "build",
-    "check",
-    "description_graph",
-    "read_manifest",
-    "shapes_graph",
-    "to_nquads",
-]
 
 Progress = Callable[[str], None]
 
