@@ -5,6 +5,7 @@ per build and language."""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint
 from markupsafe import Markup
 
@@ -14,6 +15,8 @@ from awardgraph.web.site import served, settings, term_labels
 from awardgraph.web.state import Build
 
 bp = Blueprint("pictures", __name__)
+
+TIMELINE_MOST = 24  # editions on the home page's timeline
 
 WORDS = {
     "timeline": {"en": "The Forum's editions in date order", "pl": "Edycje Forum w kolejności dat"},
@@ -47,20 +50,16 @@ def _distinctions(count: int, lang: str) -> str:
     return f"{count} distinction{'s' if count != 1 else ''} for Lublin"
 
 
-def _labels(build: Build) -> dict[str, dict[str, str]]:
-    """Names of the things under ``{base}id/`` and of the ontology's terms, by IRI and language."""
-
-    def compute() -> dict[str, dict[str, str]]:
-        from awardgraph.web.search import named_things
-
-        found = {t.iri: {k: v for k, v in t.names.items() if "#" not in k} for t in named_things(build)}
-        return {**term_labels(build), **found}
-
-    return build.memo("picture-labels", compute)
-
-
 def _label(build: Build, iri: str, lang: str) -> str:
-    return i18n.pick(_labels(build).get(iri, {}), lang) or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    """The name of an ontology term or of a thing (looked up alone: a picture names a few), in ``lang``."""
+    names = term_labels(build).get(iri)
+    if names is None:
+        names = {}
+        for row in queries.select(build.store, "labels", base_iri=settings().base_iri, this=iri):
+            label = row["label"]
+            if isinstance(label, ox.Literal):
+                names.setdefault(label.language or "", label.value)
+    return i18n.pick(names, lang) or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def _href(iri: str) -> str | None:
@@ -90,7 +89,8 @@ def timeline_svg(build: Build, lang: str) -> str:
                     ordinal,
                 )
             )
-        return pictures.timeline(stops, title=_w("timeline", lang), desc=_w("timeline_desc", lang))
+        # the latest editions only, however many the graph holds: a picture of thousands helps nobody
+        return pictures.timeline(stops[-TIMELINE_MOST:], title=_w("timeline", lang), desc=_w("timeline_desc", lang))
 
     return build.memo(f"picture-timeline-{lang}", compute)
 
@@ -110,28 +110,26 @@ def _roman(number: int) -> str:
 
 
 def awards_svg(build: Build, iri: str, lang: str) -> str:
-    def compute() -> str:
-        rows = queries.select(build.store, "awards", base_iri=settings().base_iri, this=iri)
-        about: dict[str, tuple[str, str]] = {}  # distinction -> (edition, recipient)
-        practices: dict[str, list[str]] = {}
-        for row in rows:
-            distinction = _value(row["distinction"])
-            about.setdefault(distinction, (_value(row["edition"]), _value(row["recipient"])))
-            practices.setdefault(distinction, []).append(_value(row["practice"]))
-        items = [
-            pictures.Award(
-                distinction=_node(build, distinction, lang),
-                recipient=_node(build, recipient, lang),
-                edition=_node(build, edition, lang),
-                practices=tuple(_node(build, p, lang) for p in practices[distinction]),
-            )
-            for distinction, (edition, recipient) in about.items()
-        ]
-        if not items:
-            return ""
-        return pictures.awards(items, title=_w("awards", lang), desc=_w("awards_desc", lang), focus=iri)
-
-    return build.memo(f"picture-awards-{lang}-{iri}", compute)
+    """Not kept per build like the other pictures: one per page would grow without bound (the page is cached)."""
+    rows = queries.select(build.store, "awards", base_iri=settings().base_iri, this=iri)
+    about: dict[str, tuple[str, str]] = {}  # distinction -> (edition, recipient)
+    practices: dict[str, list[str]] = {}
+    for row in rows:
+        distinction = _value(row["distinction"])
+        about.setdefault(distinction, (_value(row["edition"]), _value(row["recipient"])))
+        practices.setdefault(distinction, []).append(_value(row["practice"]))
+    items = [
+        pictures.Award(
+            distinction=_node(build, distinction, lang),
+            recipient=_node(build, recipient, lang),
+            edition=_node(build, edition, lang),
+            practices=tuple(_node(build, p, lang) for p in practices[distinction]),
+        )
+        for distinction, (edition, recipient) in about.items()
+    ]
+    if not items:
+        return ""
+    return pictures.awards(items, title=_w("awards", lang), desc=_w("awards_desc", lang), focus=iri)
 
 
 def _node(build: Build, iri: str, lang: str) -> pictures.Node:

@@ -21,6 +21,7 @@ bp = Blueprint("site", __name__)
 
 SETTINGS, SERVED = "awardgraph.settings", "awardgraph.served"
 HOME_CLASSES = 12
+HOME_MEMBERS = 30  # as instances.rq's LIMIT
 
 
 def settings() -> Settings:
@@ -82,20 +83,38 @@ def home_classes(build: Build, p: present.Presenter) -> list[ClassEntry]:
         if number < HOME_CLASSES:
             members = build.memo(f"instances {cls.iri}", functools.partial(_instances, build, cls.iri))
             labels = present.label_index(
-                ox.Triple(r["s"], ox.NamedNode(present.LABELS[0]), r["label"])
-                for r in members
-                if r["label"] is not None
+                ox.Triple(node, ox.NamedNode(present.LABELS[0]), label) for node, found in members for label in found
             )
             shown = present.Presenter(
                 base_iri=base, lang=p.lang, labels={**p.labels, **labels}, prefixes=dict(p.prefixes)
             )
-            nodes = {str(r["s"].value): shown.node(r["s"]) for r in members}
+            nodes = {node.value: shown.node(node) for node, _ in members}
         entries.append(ClassEntry(p.node(ox.NamedNode(cls.iri)), cls.count, tuple(nodes.values()), cls.path))
     return entries
 
 
-def _instances(build: Build, cls: str) -> list[ox.QuerySolution]:
-    return queries.select(build.store, "instances", base_iri=settings().base_iri, **{"class": cls})
+def _instances(build: Build, cls: str) -> list[tuple[ox.NamedNode, list[ox.Literal]]]:
+    """The first things of ``cls`` in IRI order with their labels: a slice of the build's list index when it has
+    one (no sort over the whole class), else ``instances.rq``."""
+    from awardgraph.web import lists
+
+    index = lists.list_index(build)
+    if index is not None:
+        found = []
+        for m in index.page(cls, offset=0, limit=HOME_MEMBERS):
+            labels = [ox.Literal(v, language=lang) for v, lang in ((m.label_pl, "pl"), (m.label_en, "en")) if v]
+            if not labels and m.label is not None:
+                labels = [ox.Literal(m.label)]
+            found.append((ox.NamedNode(m.iri), labels))
+        return found
+    members: dict[str, tuple[ox.NamedNode, list[ox.Literal]]] = {}
+    for r in queries.select(build.store, "instances", base_iri=settings().base_iri, **{"class": cls}):
+        node = r["s"]
+        assert isinstance(node, ox.NamedNode)
+        _, labels = members.setdefault(node.value, (node, []))
+        if isinstance(r["label"], ox.Literal):
+            labels.append(r["label"])
+    return list(members.values())
 
 
 @bp.app_context_processor
