@@ -32,7 +32,7 @@ from awardgraph.builds import SHAPES_FILE as SHAPES_FILE
 from awardgraph.builds import description_graph as description_graph
 from awardgraph.builds import shapes_graph as shapes_graph
 from awardgraph.config import Settings
-from awardgraph.graph import describe, dumps, listindex
+from awardgraph.graph import describe, dumps, listindex, searchindex
 from awardgraph.graph.findings import Severity
 from awardgraph.graph.load import Loaded, load
 from awardgraph.graph.validate import Validation, load_shapes, validate
@@ -111,6 +111,9 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         shapes = validation.shapes.serialize(format="turtle", encoding="utf-8")
         (partial / SHAPES_FILE).write_bytes(shapes)
         listindex.write(loaded.store, partial, settings.base_iri, also=(turtle, shapes))  # for list pages
+        step = time.perf_counter()
+        named = searchindex.write(loaded.store, partial, settings.base_iri)  # for /search
+        progress(f"wrote the search index: {named:,} named things ({time.perf_counter() - step:.1f} s)")
         store.load(turtle, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(described))
         store.load(shapes, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(shapes_graph(settings.base_iri)))
         store.flush()

@@ -1,7 +1,8 @@
 """``/search?q=``: the things whose Polish or English names match what was typed, as HTML or JSON.
 
-Matching ignores case and Polish diacritics (:mod:`awardgraph.textmatch`); the names come from the served build
-once (``queries/search-labels.rq``), so a search costs no query. The JSON answer also feeds the suggestions of the
+Matching ignores case and Polish diacritics (:mod:`awardgraph.textmatch`). The names come from the build's search
+index (:mod:`awardgraph.graph.searchindex`), or, for a remote store or an older build, from the served store once
+(``queries/search-labels.rq``). The JSON answer also feeds the suggestions of the
 search box on every page (``static/suggest.js``).
 """
 
@@ -14,10 +15,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from awardgraph import queries, textmatch
+from awardgraph.graph import searchindex
 from awardgraph.web import conneg, i18n, paths, respond
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import presenter, served, settings
-from awardgraph.web.state import Build
+from awardgraph.web.state import Build, LocalBuild
 
 bp = Blueprint("search", __name__)
 
@@ -25,6 +27,7 @@ FORMATS = (conneg.HTML, conneg.JSON)
 MAX_TYPED = 200
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+CANDIDATES = 5000  # things scored per search at most (the shortest names first): the ranking is exact below that
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,32 +52,43 @@ class Hit:
 
 
 def named_things(build: Build) -> list[Named]:
-    """Every thing under ``{base}id/`` with its names (once per build)."""
+    """Every thing under ``{base}id/`` with its names (once per build), as the build's search index holds them."""
 
     def compute() -> list[Named]:
-        found: dict[str, Named] = {}
+        names: dict[str, set[tuple[str, str]]] = {}
+        types: dict[str, tuple[bool, str]] = {}
+        ontology = f"{settings().base_iri}ontology#"
         for row in queries.select(build.store, "search-labels", base_iri=settings().base_iri):
             subject, label, cls = row["s"], row["label"], row["type"]
             if not isinstance(subject, ox.NamedNode) or not isinstance(label, ox.Literal):
                 continue
-            thing = found.setdefault(
-                subject.value, Named(subject.value, {}, cls.value if isinstance(cls, ox.NamedNode) else None)
-            )
-            names = thing.names
-            key = label.language or ""
-            if key in names and names[key] != label.value:
-                key = f"{key}#{len(names)}"  # a second name in one language is searched too
-            names.setdefault(key, label.value)
-        return sorted(found.values(), key=lambda n: n.iri)
+            names.setdefault(subject.value, set()).add((label.language or "", label.value))
+            if isinstance(cls, ox.NamedNode):
+                key = (not cls.value.startswith(ontology), cls.value)
+                types[subject.value] = min(types.get(subject.value, key), key)
+        return [
+            Named(iri, searchindex.names_of(sorted(found)), types[iri][1] if iri in types else None)
+            for iri, found in sorted(names.items())
+        ]
 
     return build.memo("search-named", compute)
+
+
+def _searched(build: Build, typed: str) -> list[Named]:
+    """The things to score: from the build's search index when it has one (those whose names contain every word
+    typed, :data:`CANDIDATES` at most), else every named thing."""
+    folder = build.path if isinstance(build, LocalBuild) else None
+    index = build.memo("search-index", lambda: searchindex.SearchIndex.open(folder) if folder is not None else None)
+    if index is None:
+        return named_things(build)
+    return [Named(iri, searchindex.names_of(names), cls) for iri, cls, names in index.candidates(typed, CANDIDATES)]
 
 
 def search(build: Build, typed: str, lang: str, limit: int) -> list[Hit]:
     """The best ``limit`` matches for ``typed``, labelled in ``lang``."""
     p = presenter(build, [], lang)
     hits = []
-    for thing in named_things(build):
+    for thing in _searched(build, typed):
         scored = [(textmatch.score(typed, name), key, name) for key, name in thing.names.items()]
         best, key, name = max(scored, key=lambda s: (s[0], s[1].split("#")[0] == lang))
         if best <= 0:
