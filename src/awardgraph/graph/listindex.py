@@ -22,12 +22,12 @@ an English and any label. Where a thing has several labels of a kind, the index 
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from awardgraph.graph import sidefile
 
 FILE = "lists.sqlite3"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -77,12 +77,7 @@ def write(store: ox.Store, folder: Path, base_iri: str, *, also: Iterable[bytes]
         if isinstance(label, ox.Literal) and isinstance(thing, ox.NamedNode) and thing.value in things:
             labels.setdefault(thing.value, set()).add((label.value, (label.language or "").lower()))
     chosen = {thing: _labels(found) for thing, found in labels.items()}
-    target = folder / FILE
-    target.unlink(missing_ok=True)
-    db = sqlite3.connect(target)
-    try:
-        db.execute("PRAGMA journal_mode=OFF")  # a new file in an unfinished build: nothing to roll back to
-        db.executescript(SCHEMA)
+    with sidefile.created(folder / FILE, SCHEMA) as db:
         classes = list(members.items())
         db.executemany(
             "INSERT INTO classes VALUES (?, ?, ?)", ((n, c, len(found)) for n, (c, found) in enumerate(classes))
@@ -95,9 +90,6 @@ def write(store: ox.Store, folder: Path, base_iri: str, *, also: Iterable[bytes]
                 for position, thing in enumerate(sorted(found))
             ),
         )
-        db.commit()
-    finally:
-        db.close()
     return len(members)
 
 
@@ -109,18 +101,10 @@ def _labels(found: set[tuple[str, str]]) -> tuple[str | None, str | None, str | 
     return min(pl, default=None), min(en, default=None), min(value for value, _ in found)
 
 
-class ListIndex:
-    """A build's list index, read-only (builds never change, so SQLite need not lock it)."""
+class ListIndex(sidefile.ReadOnly):
+    """A build's list index, read-only."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-        self._lock = threading.Lock()
-
-    @classmethod
-    def open(cls, folder: Path) -> ListIndex | None:
-        """The index of the build in ``folder``; ``None`` for a build made without one."""
-        path = folder / FILE
-        return cls(path) if path.is_file() else None
+    FILE = FILE
 
     def classes(self) -> list[tuple[str, int]]:
         """Every class with how many things it has, most first, then by IRI (as ``classes.rq`` orders them)."""

@@ -14,14 +14,13 @@ whose budget is 60 s; at ten times the size it would be the better trade.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from awardgraph import textmatch
+from awardgraph.graph import sidefile
 
 FILE = "search.sqlite3"
 NAMES = tuple(
@@ -59,12 +58,7 @@ def write(store: ox.Store, folder: Path, base_iri: str) -> int:
             key = (not cls.value.startswith(ontology), cls.value)
             if thing.value not in types or key < types[thing.value]:
                 types[thing.value] = key
-    target = folder / FILE
-    target.unlink(missing_ok=True)
-    db = sqlite3.connect(target)
-    try:
-        db.execute("PRAGMA journal_mode=OFF")  # a new file in an unfinished build: nothing to roll back to
-        db.executescript(SCHEMA)
+    with sidefile.created(folder / FILE, SCHEMA) as db:
         ordered = sorted(names)
         db.executemany(
             "INSERT INTO things VALUES (?, ?, ?)",
@@ -73,24 +67,13 @@ def write(store: ox.Store, folder: Path, base_iri: str) -> int:
         rows = [(n, lang, name) for n, iri in enumerate(ordered) for lang, name in sorted(names[iri])]
         db.executemany("INSERT INTO names VALUES (?, ?, ?)", rows)
         db.executemany("INSERT INTO folded (text, thing) VALUES (?, ?)", ((textmatch.fold(r[2]), r[0]) for r in rows))
-        db.commit()
-    finally:
-        db.close()
     return len(names)
 
 
-class SearchIndex:
-    """A build's search index, read-only (builds never change, so SQLite need not lock it)."""
+class SearchIndex(sidefile.ReadOnly):
+    """A build's search index, read-only."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-        self._lock = threading.Lock()
-
-    @classmethod
-    def open(cls, folder: Path) -> SearchIndex | None:
-        """The index of the build in ``folder``; ``None`` for a build made without one."""
-        path = folder / FILE
-        return cls(path) if path.is_file() else None
+    FILE = FILE
 
     def candidates(self, typed: str, most: int) -> list[tuple[str, str | None, list[tuple[str, str]]]]:
         """Things (IRI, class, names as (language, name) pairs) whose names contain every word of ``typed``
