@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from awardgraph import pictures
+from awardgraph.config import Settings
+from awardgraph.graph.build import build
+from awardgraph.web import create_app
+from tests.conftest import MINI_SHAPES
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -94,3 +99,32 @@ def test_pictures_escape_what_they_show() -> None:
     root = ET.fromstring(svg)  # well-formed
     assert "<script>" not in svg and "&lt;script&gt;" in svg and 'href="/doc/a?b=1&amp;c=2"' in svg
     assert "".join(root.find(f"{SVG}title").itertext()) == "<t>"  # type: ignore[union-attr]
+
+
+def test_the_timeline_of_a_large_graph_shows_its_latest_editions(tmp_path: Path) -> None:
+    """A graph of many editions (generated here: 40) draws only the latest :data:`TIMELINE_MOST` on the home page,
+    in date order: a picture of thousands of stops helps nobody and weighs megabytes."""
+    from awardgraph.web.pictures import TIMELINE_MOST
+
+    editions = TIMELINE_MOST + 16
+    parts = [
+        "@prefix ag: <ontology#> .\n@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix schema: <http://schema.org/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    ]
+    for n in range(editions):
+        year = 1980 + n
+        parts.append(
+            f"<graph/gen/e{n}> {{ <id/forum-edition/e{n}> a ag:ForumEdition ; schema:location <id/place/c{n}> ; "
+            f'schema:startDate "{year}-05-14"^^xsd:date . <id/place/c{n}> a schema:City ; '
+            f'rdfs:label "Miasto {year}"@pl, "City {year}"@en . }}\n'
+            f"<graph/provenance> {{ <graph/gen/e{n}> a ag:Assertion ; ag:assertionStatus ag:stated ; "
+            "prov:wasDerivedFrom <id/source/gen> . }\n"
+        )
+    data = tmp_path / "editions.trig"
+    data.write_text("".join(parts), encoding="utf-8")
+    settings = Settings(store=tmp_path / "store", data=(data,), shapes=MINI_SHAPES)
+    build(settings)
+    texts = " ".join(_texts(_svg(create_app(settings).test_client(), "/?lang=en", "timeline")))
+    shown = [year for year in range(1980, 1980 + editions) if f"City {year}" in texts]
+    assert shown == list(range(1980 + editions - TIMELINE_MOST, 1980 + editions))
