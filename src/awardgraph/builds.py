@@ -75,6 +75,18 @@ def build_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def partial_build(root: Path) -> Iterator[Path]:
+    """:func:`new_partial`, removed again if the block fails (after a full disk its space is wanted back at once;
+    only a killed build leaves one, which the next build clears)."""
+    partial = new_partial(root)
+    try:
+        yield partial
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+
 def new_partial(root: Path) -> Path:
     """A fresh, empty folder for a build in progress, after clearing what killed builds left behind."""
     builds = root / "builds"
@@ -86,12 +98,6 @@ def new_partial(root: Path) -> Path:
     partial = builds / f"{stamp}-{os.getpid()}{PARTIAL}"
     partial.mkdir()
     return partial
-
-
-def discard_own_partials(root: Path) -> None:
-    """Remove what this process's failed build wrote (after a full disk, its space is wanted back at once)."""
-    for partial in (root / "builds").glob(f"*-{os.getpid()}{PARTIAL}"):
-        shutil.rmtree(partial, ignore_errors=True)
 
 
 def finish(root: Path, partial: Path, *, keep: int = 3) -> Path:

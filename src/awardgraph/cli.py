@@ -210,7 +210,6 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
     except ValidationFailed as exc:
         return _report_failure(exc, settings)
     except OSError as exc:  # a full disk, a file-size limit, a read-only folder: the served build stays as it was
-        builds.discard_own_partials(settings.store)
         current = builds.current_build(settings.store)
         served = f"{current.name} is still served" if current else "no build is served yet"
         print(

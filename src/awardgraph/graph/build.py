@@ -86,8 +86,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
     started = time.perf_counter()
     loaded, validation = check(settings, progress)
     root = settings.store
-    with builds.build_lock(root):
-        partial = builds.new_partial(root)
+    with builds.build_lock(root), builds.partial_build(root) as partial:
         build_id = partial.name.removesuffix(builds.PARTIAL)
         described = description_graph(settings.base_iri)
         nquads = dumps.write_nquads(loaded.store, partial / NQUADS_SCRATCH)
