@@ -118,12 +118,19 @@ def awards_svg(build: Build, iri: str, lang: str) -> str:
         distinction = _value(row["distinction"])
         about.setdefault(distinction, (_value(row["edition"]), _value(row["recipient"])))
         practices.setdefault(distinction, []).append(_value(row["practice"]))
+    nodes: dict[str, pictures.Node] = {}  # a recipient or an edition recurs across a practice's distinctions
+
+    def node(iri: str) -> pictures.Node:
+        if iri not in nodes:
+            nodes[iri] = _node(build, iri, lang)
+        return nodes[iri]
+
     items = [
         pictures.Award(
-            distinction=_node(build, distinction, lang),
-            recipient=_node(build, recipient, lang),
-            edition=_node(build, edition, lang),
-            practices=tuple(_node(build, p, lang) for p in practices[distinction]),
+            distinction=node(distinction),
+            recipient=node(recipient),
+            edition=node(edition),
+            practices=tuple(node(p) for p in practices[distinction]),
         )
         for distinction, (edition, recipient) in about.items()
     ]
