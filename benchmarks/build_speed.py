@@ -36,22 +36,11 @@ import urllib.request
 from pathlib import Path
 from typing import TextIO
 
+import generate
 import procs
 
 ROOT = Path(__file__).resolve().parent.parent
-PREFIXES = {
-    "ag": "ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "schema": "http://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
+PREFIXES = {**generate.PREFIXES, "owl": "http://www.w3.org/2002/07/owl#"}  # the harness's, and OWL
 CITY_NAMES = [
     ("Gniezno", "Gniezno"),
     ("Kalisz", "Kalisz"),
