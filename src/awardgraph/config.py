@@ -59,6 +59,7 @@ class Settings:
     query_timeout: float = 10.0  # wall-clock seconds a user query may take, parsing included
     query_processes: int = 2  # processes running user queries, per server worker
     query_memory: int = 1024  # MiB a query process may allocate beyond what it holds at start (0: no limit)
+    memory_copy: int = 5_000_000  # serve: quads up to which a build is copied into memory for user queries (0: never)
     query_wait: float = 2.0  # seconds a query may wait for a free query process before a 503
     long_query: float = 1.0  # seconds after which a query is long (it may go on only while long_queries allow)
     long_queries: int = 1  # long queries at once, per server worker (always fewer than query_processes)
@@ -95,7 +96,7 @@ class Settings:
         for name in (*positive, "max_rows", "max_triples", "client_queries", "long_queries"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"AWARDGRAPH_{name.upper()} must be more than 0, got {getattr(self, name)}")
-        for name in ("query_memory", "query_wait", "client_budget"):
+        for name in ("query_memory", "query_wait", "client_budget", "memory_copy"):
             if not getattr(self, name) >= 0:
                 raise ConfigError(f"AWARDGRAPH_{name.upper()} must be 0 or more, got {getattr(self, name)}")
         for proxy in self.trusted_proxies:
@@ -163,7 +164,7 @@ class Settings:
 _LIMIT_TYPES: dict[str, type] = {
     **dict.fromkeys(("query_timeout", "query_wait", "long_query", "client_budget"), float),
     **dict.fromkeys(("query_processes", "query_memory", "max_query", "max_url", "max_body", "max_depth"), int),
-    **dict.fromkeys(("max_rows", "max_triples", "client_queries", "long_queries"), int),
+    **dict.fromkeys(("max_rows", "max_triples", "client_queries", "long_queries", "memory_copy"), int),
     **dict.fromkeys(("trusted_proxies", "federation"), tuple),
 }
 

@@ -7,6 +7,7 @@ cores, other test runs share them, and a query process needs up to a second to b
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -24,6 +25,7 @@ from awardgraph.config import Settings
 from awardgraph.sandbox.pool import EVICT_FRACTION, SPARES, Job, QueryFailed, QueryPool
 from awardgraph.sandbox.process import DEMOTED, NICENESS
 from awardgraph.sandbox.results import Formats
+from awardgraph.sandbox.zygote import has_copy
 from awardgraph.store.oxigraph import STORE_FOLDER
 
 pytestmark = pytest.mark.slow
@@ -36,9 +38,55 @@ def store_path(settings: Settings) -> str:
     return str((settings.store / "current").resolve() / STORE_FOLDER)
 
 
+@pytest.fixture(scope="module", params=["exec", "forked"])
+def zygote(
+    request: pytest.FixtureRequest, settings: Settings, store_path: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str | None]:
+    """Every test twice: with processes started with ``exec`` over the store on disk, and with processes forked by a
+    real zygote over its in-memory copy (:mod:`awardgraph.sandbox.zygote`)."""
+    if request.param == "exec":
+        yield None
+        return
+    with running_zygote(settings.store, tmp_path_factory.mktemp("zygote")) as (socket, _):
+        assert wait_for(lambda: has_copy(socket, store_path)), "the zygote did not load its copy"
+        yield socket
+
+
+@contextlib.contextmanager
+def running_zygote(root: Path, folder: Path, limit: int = 10_000_000) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    socket = str(folder / "zygote.sock")
+    argv = [sys.executable, "-m", "awardgraph.sandbox.zygote", str(root), socket, str(limit), str(os.getpid())]
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
+    try:
+        yield socket, process
+    finally:
+        process.kill()
+        process.wait()
+
+
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def make_pool(zygote: str | None, **options: object) -> QueryPool:
+    return QueryPool(zygote=zygote, **options)  # type: ignore[arg-type]
+
+
+def test_processes_come_from_where_they_should(pool: QueryPool, store_path: str, zygote: str | None) -> None:
+    pool.run(job(store_path, "ASK {}"), timeout=30)
+    assert wait_for(lambda: len(pool.pids()) == 2 + SPARES)
+    for pid in pool.pids():
+        parent = Path(f"/proc/{parent_of(pid)}/cmdline").read_bytes().split(b"\0")
+        if zygote is None:  # started by this process with exec
+            assert parent_of(pid) == os.getpid()
+            assert b"awardgraph.sandbox.executor" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        else:  # forked by the zygote
+            assert b"awardgraph.sandbox.zygote" in parent
+
+
 @pytest.fixture
-def pool() -> Iterator[QueryPool]:
-    made = QueryPool(size=2, long_after=30.0, wait=5.0, memory_mib=1024)
+def pool(zygote: str | None) -> Iterator[QueryPool]:
+    made = make_pool(zygote, size=2, long_after=30.0, wait=5.0, memory_mib=1024)
     yield made
     made.close()
 
@@ -129,8 +177,8 @@ def test_a_crash_is_survived(pool: QueryPool, store_path: str) -> None:
     assert wait_for(lambda: len(pool.pids()) == 2 + SPARES)
 
 
-def test_one_process_is_kept_for_short_queries(store_path: str) -> None:
-    pool = QueryPool(size=2, long_after=0.5, wait=5.0)
+def test_one_process_is_kept_for_short_queries(store_path: str, zygote: str | None) -> None:
+    pool = make_pool(zygote, size=2, long_after=0.5, wait=5.0)
     try:
         pool.run(job(store_path, "ASK {}"), timeout=30)
         outcomes: dict[str, QueryFailed] = {}
@@ -159,8 +207,8 @@ def test_one_process_is_kept_for_short_queries(store_path: str) -> None:
         pool.close()
 
 
-def test_a_waiting_query_makes_room(store_path: str) -> None:
-    pool = QueryPool(size=1, long_after=4.0, wait=5.0)
+def test_a_waiting_query_makes_room(store_path: str, zygote: str | None) -> None:
+    pool = make_pool(zygote, size=1, long_after=4.0, wait=5.0)
     try:
         pool.run(job(store_path, "ASK {}"), timeout=30)
         outcome: list[QueryFailed] = []
@@ -177,8 +225,8 @@ def test_a_waiting_query_makes_room(store_path: str) -> None:
         pool.close()
 
 
-def test_queries_that_are_not_quick_get_the_lowest_priority(store_path: str) -> None:
-    pool = QueryPool(size=2, long_after=2.0, wait=5.0)
+def test_queries_that_are_not_quick_get_the_lowest_priority(store_path: str, zygote: str | None) -> None:
+    pool = make_pool(zygote, size=2, long_after=2.0, wait=5.0)
     try:
         pool.run(job(store_path, "ASK {}"), timeout=30)
         assert wait_for(lambda: len(pool.pids()) == 2 + SPARES)
@@ -197,8 +245,8 @@ def test_queries_that_are_not_quick_get_the_lowest_priority(store_path: str) -> 
         pool.close()
 
 
-def test_a_long_query_alone_yields_to_the_web_workers(store_path: str) -> None:
-    pool = QueryPool(size=2, long_after=0.8, wait=5.0)
+def test_a_long_query_alone_yields_to_the_web_workers(store_path: str, zygote: str | None) -> None:
+    pool = make_pool(zygote, size=2, long_after=0.8, wait=5.0)
     try:
         pool.run(job(store_path, "ASK {}"), timeout=30)
         assert wait_for(lambda: len(pool.pids()) == 2 + SPARES)
@@ -213,8 +261,8 @@ def test_a_long_query_alone_yields_to_the_web_workers(store_path: str) -> None:
         pool.close()
 
 
-def test_busy(store_path: str) -> None:
-    pool = QueryPool(size=1, long_after=30.0, wait=0.3)
+def test_busy(store_path: str, zygote: str | None) -> None:
+    pool = make_pool(zygote, size=1, long_after=30.0, wait=0.3)
     try:
         pool.run(job(store_path, "ASK {}"), timeout=30)
         thread = threading.Thread(target=lambda: failure(pool, job(store_path, RUNAWAY), timeout=3))
@@ -228,9 +276,9 @@ def test_busy(store_path: str) -> None:
 
 
 @pytest.mark.parametrize("network", [False, True])
-def test_no_network_without_federation(store_path: str, network: bool) -> None:
+def test_no_network_without_federation(store_path: str, zygote: str | None, network: bool) -> None:
     listener = Listener()
-    pool = QueryPool(size=1, long_after=30.0, wait=5.0, network=network)
+    pool = make_pool(zygote, size=1, long_after=30.0, wait=5.0, network=network)
     try:
         service = f"SELECT * WHERE {{ BIND(1 AS ?x) SERVICE <{listener.url}sparql> {{ ?s ?p ?o }} }}"
         failed = failure(pool, job(store_path, service), timeout=10)
@@ -246,8 +294,8 @@ def test_no_network_without_federation(store_path: str, network: bool) -> None:
         listener.close()
 
 
-def test_memory_is_capped(store_path: str) -> None:
-    pool = QueryPool(size=1, long_after=30.0, wait=5.0, memory_mib=128)
+def test_memory_is_capped(store_path: str, zygote: str | None) -> None:
+    pool = make_pool(zygote, size=1, long_after=30.0, wait=5.0, memory_mib=128)
     try:
         hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d ?c ?f"  # sorts two million rows
         failed = failure(pool, job(store_path, hungry), timeout=60)
@@ -269,7 +317,8 @@ PARENT = """
 import sys, threading, time, os
 from awardgraph.sandbox.pool import Job, QueryPool
 from awardgraph.sandbox.results import Formats
-pool = QueryPool(size=2, long_after=60.0, wait=10.0)
+from awardgraph.sandbox.zygote import has_copy
+pool = QueryPool(size=2, long_after=60.0, wait=10.0, zygote=sys.argv[3] or None)
 job = Job(store=sys.argv[1], query=sys.argv[2], base_iri="https://example.org/", prefixes={}, formats=Formats(
     table="application/sparql-results+json"), max_rows=10, max_triples=10)
 pool.run(Job(**{**job.__dict__, "query": "SELECT * WHERE { }"}), timeout=30)
@@ -283,12 +332,11 @@ os._exit(0)
 """
 
 
-def test_no_process_outlives_its_parent(store_path: str) -> None:
+def test_no_process_outlives_its_parent(store_path: str, zygote: str | None) -> None:
     # a server worker killed while a runaway query runs: its query processes end too (the watchdog sees the pipe
     # hang up), instead of running the query for ever
-    output = subprocess.run(
-        [sys.executable, "-c", PARENT, store_path, RUNAWAY], capture_output=True, text=True, timeout=120, check=True
-    ).stdout
+    argv = [sys.executable, "-c", PARENT, store_path, RUNAWAY, zygote or ""]
+    output = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=True).stdout
     pids = [int(pid) for pid in output.split()]
     assert len(pids) == 2 + SPARES
     assert wait_for(lambda: all(gone(pid) for pid in pids), 10), [os.getpid(), pids]

@@ -19,6 +19,7 @@ DEFENCES = [
     "long_query",
     "long_queries",
     "query_memory",
+    "memory_copy",
     "max_query",
     "max_url",
     "max_body",

@@ -16,10 +16,17 @@ workers win the CPU from runaway queries, :mod:`awardgraph.sandbox.pool`). A wat
 ends the process when its parent goes away or a job outlives its deadline by :data:`GRACE` seconds (the parent
 kills it long before, unless the parent itself is gone). Imports stay light (pyoxigraph and the standard library)
 so that a replacement starts in a fraction of a second.
+
+A query process can also be forked from the server's zygote (:mod:`awardgraph.sandbox.zygote`), which holds the
+build in memory: it then runs the same job loop (:func:`answer_jobs`) over that copy, and says in its status frames
+when it has made so much of the shared copy its own that the pool should replace it (:meth:`Executor.should_retire`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import functools
 import io
 import json
 import os
@@ -29,6 +36,7 @@ import struct
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -38,6 +46,8 @@ from awardgraph.sandbox import results, seccomp
 
 GRACE = 5.0
 PIECE = 1 << 20  # bytes of an answer per frame
+RETIRE_MIB = 64  # memory of its own, beyond the copy's size, past which a process over a shared copy is replaced
+RETIRE_CHECK = 0.05  # seconds a job takes before the process looks at how much memory it has made its own
 PARSE_ONLY = ""  # the store path of processes that only parse queries (for a remote store, which runs them)
 _HEADER = struct.Struct(">I")
 
@@ -81,12 +91,19 @@ class _Watchdog(threading.Thread):
 class Executor:
     """The open store and the work of one job."""
 
-    def __init__(self, store_path: str, memory_mib: int) -> None:
+    def __init__(self, store_path: str, memory_mib: int, copy: ox.Store | None = None) -> None:
         self.memory_mib = memory_mib
-        self.path, self.store = store_path, self._open(store_path)
+        self.copied = copy is not None  # the store is a copy shared with a zygote (:mod:`awardgraph.sandbox.zygote`)
+        self.kept = copy  # never let go of it: freeing the copy would write to (so duplicate) every page of it
+        self.retire = False
+        # what it may make its own before it is replaced: as much as it shares now (the copy; a query process
+        # over the disk store holds about that much of its own), and RETIRE_MIB more
+        self.retire_mib = resident_mib() + RETIRE_MIB
+        self.path, self.store = store_path, self._open(store_path, copy)
 
-    def _open(self, path: str) -> ox.Store:
-        store = ox.Store() if path == PARSE_ONLY else ox.Store.read_only(path)
+    def _open(self, path: str, copy: ox.Store | None = None) -> ox.Store:
+        """The store at ``path`` (or ``copy``, an in-memory copy of it), with the memory cap set from now on."""
+        store = copy if copy is not None else ox.Store() if path == PARSE_ONLY else ox.Store.read_only(path)
         if self.memory_mib:
             # the address space the process holds now (the store open), plus what a query may allocate
             held = int(Path("/proc/self/statm").read_text(encoding="ascii").split()[0]) * resource.getpagesize()
@@ -97,6 +114,7 @@ class Executor:
     def run(self, job: dict[str, Any]) -> tuple[dict[str, Any], results.Prepared | None]:
         """The answer's header, and what to write after it (``None``: nothing, the header says why)."""
         if job["store"] != self.path:
+            self.retire = self.retire or self.copied  # a new build: a fresh process, forked from its copy, serves it
             if self.memory_mib:
                 resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
             self.store = None  # type: ignore[assignment]  # let go of the old build before opening the new one
@@ -137,10 +155,52 @@ class Executor:
         }
         return header, out
 
+    def should_retire(self, started: float) -> bool:
+        """Whether this process should be replaced after a job begun at ``started`` (its answer written): it serves a
+        copy and has opened a new build's store, or, after the allocator has given back what it could, it holds more
+        memory of its own than it held resident at its start plus :data:`RETIRE_MIB` (a forked process shares the
+        copy at its start; the pages of it its queries read become its own, since Oxigraph writes to what it reads,
+        which keeps it fast for the next scan and stays within the copy's size). Only jobs of :data:`RETIRE_CHECK`
+        seconds or more are looked at (reading the figure costs a fraction of a millisecond per 100 MB held)."""
+        if self.retire or time.monotonic() - started < RETIRE_CHECK:
+            return self.retire
+        _trim()
+        self.retire = private_mib() >= self.retire_mib
+        return self.retire
 
-def write_answer(stdout: BinaryIO, header: dict[str, Any], body: results.Prepared | None) -> None:
+
+def _trim() -> None:
+    """Give the memory the allocator holds but nothing uses back to the system (glibc keeps what a large answer
+    freed; without this a process that once wrote a 1 GB export would hold on to the gigabyte)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def resident_mib() -> float:
+    """MiB of memory this process has resident, shared or not."""
+    pages = int(Path("/proc/self/statm").read_text(encoding="ascii").split()[1])
+    return pages * resource.getpagesize() / (1024 * 1024)
+
+
+def private_mib() -> float:
+    """MiB of memory only this process holds (its own pages and those of a shared copy it has written to)."""
+    with Path("/proc/self/smaps_rollup").open(encoding="ascii") as rollup:
+        for line in rollup:
+            if line.startswith("Private_Dirty:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def write_answer(
+    stdout: BinaryIO,
+    header: dict[str, Any],
+    body: results.Prepared | None,
+    *,
+    retire: Callable[[], bool] = lambda: False,
+) -> None:
     """The answer's frames: the header, the body in pieces of :data:`PIECE` bytes, an empty frame, and a last
-    status frame (``ok``, or what went wrong while writing, which the header could not know)."""
+    status frame (``ok``, or what went wrong while writing, which the header could not know; asked once the body is
+    written, ``retire`` says whether the pool should replace this process)."""
     write_frames(stdout, json.dumps(header).encode())
     status: dict[str, Any] = {"status": "ok"}
     if body is not None:
@@ -155,6 +215,8 @@ def write_answer(stdout: BinaryIO, header: dict[str, Any], body: results.Prepare
             status = {"status": "error", "message": str(exc)}
         finally:
             sink.done = True  # whatever the buffer still holds after a failure is never sent
+    if retire():
+        status["retire"] = True
     write_frames(stdout, b"", json.dumps(status).encode())
 
 
@@ -186,23 +248,35 @@ def confine(*, network: bool) -> dict[str, bool]:
     return {"seccomp": False if network else seccomp.deny_network()}
 
 
-def main(argv: list[str]) -> int:
-    store_path, memory_mib, network = argv[0], int(argv[1]), argv[2] == "network"
-    stdin = sys.stdin.buffer
+def take_stdout() -> BinaryIO:
+    """The stream to the parent (the process's stdout so far); whatever prints from now on goes to stderr."""
     stdout = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # nothing but frames goes to the parent's pipe, whatever prints
+    os.dup2(2, 1)
     sys.stdout = sys.stderr
-    confined = confine(network=network)
-    executor = Executor(store_path, memory_mib)
+    return stdout
+
+
+def answer_jobs(executor: Executor, stdout: BinaryIO, confined: dict[str, bool]) -> None:
+    """Say ready, then answer the jobs on stdin until the parent closes it (or the watchdog ends the process)."""
+    stdin = sys.stdin.buffer
     watchdog = _Watchdog()
     watchdog.start()
-    write_frames(stdout, json.dumps({"status": "ready", "pid": os.getpid(), **confined}).encode())
+    ready = {"status": "ready", "pid": os.getpid(), "copy": executor.copied, **confined}
+    write_frames(stdout, json.dumps(ready).encode())
     while (frame := read_frame(stdin)) is not None:
         job = json.loads(frame)
         watchdog.deadline = time.monotonic() + float(job["timeout"])
+        started = time.monotonic()
         header, body = executor.run(job)
-        write_answer(stdout, header, body)
+        write_answer(stdout, header, body, retire=functools.partial(executor.should_retire, started))
         watchdog.deadline = None
+
+
+def main(argv: list[str]) -> int:
+    store_path, memory_mib, network = argv[0], int(argv[1]), argv[2] == "network"
+    stdout = take_stdout()
+    confined = confine(network=network)
+    answer_jobs(Executor(store_path, memory_mib), stdout, confined)
     return 0
 
 

@@ -23,6 +23,13 @@ already shown they are not quick:
 
 A stopped query is answered 503 with ``Retry-After``. No Flask in here, and nothing is shared between server
 workers: each has its own pool, started on its first query.
+
+**Where processes come from.** Under ``serve``, a pool asks the server's zygote (:mod:`awardgraph.sandbox.zygote`)
+for each new process: one forked over its in-memory copy of the build, when it has one; otherwise the pool starts
+``python -m awardgraph.sandbox.executor`` over the store on disk. Once the copy is loaded, processes that read the
+disk are replaced as they finish their queries, and so is a forked process that says it has made much of the
+shared copy its own (a query that scans writes to what it reads: ``Executor.should_retire`` in
+:mod:`awardgraph.sandbox.executor`).
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ import threading
 import time
 from typing import Any
 
-from awardgraph.sandbox import results
+from awardgraph.sandbox import results, zygote
 from awardgraph.sandbox.payload import Payload
 from awardgraph.sandbox.process import DEMOTED, NICENESS, Gone, Late, QueryProcess, command, signal_name
 
@@ -48,6 +55,7 @@ EVICT_FRACTION = 0.25  # of long_after: how long a query runs before it may be s
 POLL = 0.05  # seconds between a waiting query's looks for a query to stop
 SPARES = 1  # processes kept ready beyond ``size``, to take over at once from one that was killed
 PATIENCE = 0.5  # seconds of waiting after which a query is served before newer ones
+PROBE_EVERY = 1.0  # seconds between asking the zygote whether its copy of the build has become ready
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,8 +131,11 @@ class QueryPool:
         long_queries: int | None = None,
         memory_mib: int = 0,
         network: bool = False,
+        zygote: str | None = None,
     ) -> None:
         self.size, self.long_after, self.wait = size, long_after, wait
+        self.zygote = zygote  # the socket of the server's zygote, which forks processes over an in-memory copy
+        self._probed = 0.0  # when the zygote was last asked whether its copy is loaded
         self.long_queries = max(1, min(long_queries or size, size - 1))  # fewer than the processes, unless one
         self.memory_mib, self.network = memory_mib, network
         self._lock = threading.Lock()
@@ -149,6 +160,7 @@ class QueryPool:
             body.close()
             self._discard(process)
             raise
+        process.retire = bool(status.get("retire"))
         self._release(process)
         failed = header if header["status"] != "ok" else status
         if failed["status"] != "ok":
@@ -291,7 +303,9 @@ class QueryPool:
             waiter.event.set()
 
     def _release(self, process: QueryProcess) -> None:
-        if process.evicted or not process.promote():  # stopped as it answered, or left with a low priority
+        # stopped as it answered, left with a low priority, asking to be replaced, or reading the disk while the
+        # zygote has the build in memory: a replacement takes its place
+        if process.evicted or process.retire or not process.promote() or self._copy_waits(process):
             self._discard(process)
             return
         with self._lock:
@@ -309,6 +323,17 @@ class QueryPool:
                 self._start_one()
                 self._dispatch()  # a spare takes over at once
 
+    def _copy_waits(self, process: QueryProcess) -> bool:
+        """Whether ``process`` reads the store on disk while the zygote has its copy in memory (asked at most every
+        :data:`PROBE_EVERY` seconds)."""
+        if process.forked or self.zygote is None or self._store is None:
+            return False
+        now = time.monotonic()
+        if now - self._probed < PROBE_EVERY:
+            return False
+        self._probed = now
+        return zygote.has_copy(self.zygote, self._store)
+
     # -- starting and stopping processes -----------------------------------------------------------------------------
 
     def _start_one(self) -> None:
@@ -320,16 +345,30 @@ class QueryPool:
         process: QueryProcess | None = None
         ready = False
         try:
-            process = QueryProcess(command(store, memory_mib=self.memory_mib, network=self.network))
+            if self.zygote is not None:  # forked over the zygote's in-memory copy, if it has one
+                process = zygote.spawn(self.zygote, store, memory_mib=self.memory_mib, network=self.network)
+            if process is None:
+                process = QueryProcess.start(command(store, memory_mib=self.memory_mib, network=self.network))
             ready = json.loads(process.receive(time.monotonic() + STARTUP_SECONDS)).get("status") == "ready"
         except (Late, Gone, OSError, ValueError):
             pass
+        stale: list[QueryProcess] = []
         with self._lock:
             self._starting -= 1
-            if process is not None and ready and not self._closed and self._pid == os.getpid():
+            offered = process is not None and ready and not self._closed and self._pid == os.getpid()
+            if offered:
+                assert process is not None
                 self._ever_ready = True
                 self._offer(process)
-                return
+                if process.forked:  # the zygote has the copy: the idle processes reading the disk make way
+                    stale = [p for p in self._idle if not p.forked]
+                    for old in stale:
+                        self._idle.remove(old)
+                        self._busy.add(old)
+        if offered:
+            for old in stale:
+                self._discard(old)
+            return
         if process is not None:
             process.kill()
         if not self._closed:

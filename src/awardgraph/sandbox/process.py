@@ -1,8 +1,10 @@
 """One query process, seen from the web worker: start it, send it a job, read its answer with a deadline, kill it.
 
 The process is ``python -m awardgraph.sandbox.executor`` (see there for what it does and for the framing of the
-messages on its stdin and stdout). Reading never blocks past a deadline: :meth:`QueryProcess.receive` raises
-:class:`Late` when the deadline passes first, and :class:`Gone` when the process has ended (killed or crashed).
+messages on its stdin and stdout), or a process forked by the server's zygote that runs the same job loop over an
+in-memory copy of the build (:mod:`awardgraph.sandbox.zygote`). Reading never blocks past a deadline:
+:meth:`QueryProcess.receive` raises :class:`Late` when the deadline passes first, and :class:`Gone` when the
+process has ended (killed or crashed).
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO, Protocol
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 # niceness of a query that is not quick, and of one when other queries compete; a quick one runs at its parent's
 NICENESS, DEMOTED = 10, 19
 _CHUNK = 1 << 20
+REAP_WAIT = 5  # seconds to wait for the zygote to report a killed process's exit status
 
 
 class Late(Exception):
@@ -37,30 +41,135 @@ def command(store: str, *, memory_mib: int, network: bool) -> list[str]:
     return [sys.executable, "-m", "awardgraph.sandbox.executor", store, str(memory_mib), mode]
 
 
-class QueryProcess:
-    """A running query process, what the pool knows about it, and the bytes read from it but not used yet."""
+class Child(Protocol):
+    """How a query process is reached and ended: one started with ``exec`` (:class:`Started`) or one forked by the
+    zygote (:class:`Forked`)."""
+
+    pid: int
+    forked: bool
+
+    def job_pipe(self) -> IO[bytes]: ...
+
+    def answer_fd(self) -> int: ...
+
+    def send_kill(self) -> None: ...
+
+    def wait(self) -> int | None: ...
+
+    def close(self) -> None: ...
+
+
+class Started:
+    """A query process this worker started with ``exec``: its own child, which it waits for."""
+
+    forked = False
 
     def __init__(self, argv: list[str]) -> None:
         path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
         env = {**os.environ, "PYTHONPATH": path}
         self.popen = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True)
+        self.pid = self.popen.pid
+
+    def job_pipe(self) -> IO[bytes]:
+        assert self.popen.stdin is not None
+        return self.popen.stdin
+
+    def answer_fd(self) -> int:
+        assert self.popen.stdout is not None
+        return self.popen.stdout.fileno()
+
+    def send_kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.popen.send_signal(signal.SIGKILL)
+
+    def wait(self) -> int | None:
+        return self.popen.wait()
+
+    def close(self) -> None:
+        for pipe in (self.popen.stdin, self.popen.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+
+
+class Forked:
+    """A query process the zygote forked (:mod:`awardgraph.sandbox.zygote`): not this worker's child. It is killed
+    through a pidfd (which, unlike a process id, can never name another process once the zygote has reaped it), and
+    its exit status comes on a pipe the zygote writes when it has reaped it."""
+
+    forked = True
+
+    def __init__(self, pid: int, job_fd: int, answer_fd: int, pidfd: int, status_fd: int) -> None:
+        self.pid, self.pidfd, self.status_fd, self._answer_fd = pid, pidfd, status_fd, answer_fd
+        self.pipe = os.fdopen(job_fd, "wb")
+        self.closed = self.waited = False
+        self.code: int | None = None
+
+    def job_pipe(self) -> IO[bytes]:
+        return self.pipe
+
+    def answer_fd(self) -> int:
+        return self._answer_fd
+
+    def send_kill(self) -> None:
+        if not self.closed:
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+
+    def wait(self) -> int | None:
+        """The exit status once the zygote has reaped the process (``None`` if the zygote is gone, or slow)."""
+        if not self.waited and not self.closed:
+            self.waited = True
+            poller = select.poll()
+            poller.register(self.status_fd, select.POLLIN | select.POLLHUP)
+            if poller.poll(REAP_WAIT * 1000):
+                data = os.read(self.status_fd, 4)
+                self.code = int.from_bytes(data, "big", signed=True) if len(data) == 4 else None
+        return self.code
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        with contextlib.suppress(OSError):
+            self.pipe.close()
+        for fd in (self._answer_fd, self.pidfd, self.status_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+class QueryProcess:
+    """A running query process, what the pool knows about it, and the bytes read from it but not used yet."""
+
+    def __init__(self, child: Child) -> None:
+        self.child = child
         self.buffer = bytearray()
         self.started: float | None = None  # when the running job was sent
         self.long = False  # the running job has become long, and may go on
         self.evicted = False  # killed by the pool to make room: its query is answered "preempted"
+        self.retire = False  # its last answer asked for it to be replaced (it has copied much of a shared store)
         self.base = self.niceness = os.getpriority(os.PRIO_PROCESS, 0)  # started at its parent's priority
         self.slow = False  # the running job has shown it is not quick (it yields the CPU once others compete)
 
+    @classmethod
+    def start(cls, argv: list[str]) -> QueryProcess:
+        """A new process running ``argv`` (:func:`command`)."""
+        return cls(Started(argv))
+
     @property
     def pid(self) -> int:
-        return self.popen.pid
+        return self.child.pid
+
+    @property
+    def forked(self) -> bool:
+        return self.child.forked
 
     def send(self, payload: bytes) -> None:
         """Send one frame; :class:`Gone` if the process has ended."""
-        assert self.popen.stdin is not None
+        pipe = self.child.job_pipe()
         try:
-            self.popen.stdin.write(len(payload).to_bytes(4, "big") + payload)
-            self.popen.stdin.flush()
+            pipe.write(len(payload).to_bytes(4, "big") + payload)
+            pipe.flush()
         except OSError:
             raise Gone from None
 
@@ -70,8 +179,7 @@ class QueryProcess:
         return self._read(size, deadline)
 
     def _read(self, size: int, deadline: float) -> bytes:
-        assert self.popen.stdout is not None
-        fd = self.popen.stdout.fileno()
+        fd = self.child.answer_fd()
         poller = select.poll()
         poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
         while len(self.buffer) < size:
@@ -107,17 +215,13 @@ class QueryProcess:
 
     def signal_kill(self) -> None:
         """Send ``SIGKILL`` (if the process has not been reaped yet); whoever runs its job reaps it."""
-        with contextlib.suppress(ProcessLookupError):
-            self.popen.send_signal(signal.SIGKILL)
+        self.child.send_kill()
 
     def kill(self) -> int | None:
-        """Kill the process (if it still runs), reap it and close its pipes; its exit status."""
+        """Kill the process (if it still runs), wait for its end and close its pipes; its exit status."""
         self.signal_kill()
-        code = self.popen.wait()
-        for pipe in (self.popen.stdin, self.popen.stdout):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
+        code = self.child.wait()
+        self.child.close()
         return code
 
 

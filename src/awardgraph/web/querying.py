@@ -25,7 +25,7 @@ from awardgraph import queries
 from awardgraph.config import Settings
 from awardgraph.namespaces import prefixes
 from awardgraph.queries import lexer
-from awardgraph.sandbox import checks, executor, results
+from awardgraph.sandbox import checks, executor, results, zygote
 from awardgraph.sandbox.admission import Admission
 from awardgraph.sandbox.payload import Payload
 from awardgraph.sandbox.pool import Answer, Job, QueryFailed, QueryPool
@@ -62,7 +62,13 @@ class Querying:
             wait=settings.query_wait,
             memory_mib=settings.query_memory,
             network=bool(settings.federation),
+            zygote=str(zygote.socket_path(runtime)) if runtime is not None and copies(settings) else None,
         )
+
+
+def copies(settings: Settings) -> bool:
+    """Whether ``serve`` keeps an in-memory copy of the build for user queries (:mod:`awardgraph.sandbox.zygote`)."""
+    return settings.memory_copy > 0 and settings.endpoint is None
 
 
 def querying() -> Querying:

@@ -3,12 +3,17 @@
 gunicorn forks ``settings.workers`` worker processes, each with a few threads; each worker creates its own app and
 opens the store read-only on its first request, so workers share nothing but the files. ``SIGTERM`` or ``SIGINT``
 to the master stops it gracefully (workers finish the requests they have).
+
+Before the workers, ``serve`` starts the zygote (:mod:`awardgraph.sandbox.zygote`), which copies the build into
+memory once and forks the workers' query processes from it; the master stops it when it stops.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,9 +22,13 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from awardgraph.config import Settings
+from awardgraph.sandbox import zygote
+from awardgraph.sandbox.process import PACKAGE_ROOT
+from awardgraph.web.querying import copies
 
 THREADS = 8  # requests waiting on a query process hold a thread; pages and /health need threads left over
 TIMEOUT = 60
+ZYGOTE_STOP = 5.0  # seconds the zygote has to end after SIGTERM before it is killed
 
 
 def options(settings: Settings) -> dict[str, Any]:
@@ -70,8 +79,25 @@ def serve(settings: Settings) -> None:
 
     create_app(settings)  # fail here, in the terminal, on settings the app refuses
     runtime, master = Path(tempfile.mkdtemp(prefix="awardgraph-serve-")), os.getpid()
+    copier = _start_zygote(settings, runtime) if copies(settings) else None
     try:
         _Server(settings, runtime).run()
     finally:
         if os.getpid() == master:  # a worker leaves through here too when it exits (gunicorn forks inside run())
+            if copier is not None:
+                copier.terminate()
+                try:
+                    copier.wait(ZYGOTE_STOP)
+                except subprocess.TimeoutExpired:
+                    copier.kill()
+                    copier.wait()
             shutil.rmtree(runtime, ignore_errors=True)
+
+
+def _start_zygote(settings: Settings, runtime: Path) -> subprocess.Popen[bytes]:
+    """The process that keeps the build in memory and forks the query processes from it, started before the
+    workers, which find it at its socket in ``runtime`` (:mod:`awardgraph.sandbox.zygote`)."""
+    path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+    argv = [sys.executable, "-m", "awardgraph.sandbox.zygote", str(settings.store)]
+    argv += [str(zygote.socket_path(runtime)), str(settings.memory_copy), str(os.getpid())]
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": path}, close_fds=True)
