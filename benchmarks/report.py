@@ -232,12 +232,15 @@ def targets(results: dict[str, Any]) -> list[str]:
     if ag.get("ready_s") is not None:
         judged = verdict(ag["ready_s"] <= 2, "over 2 s") + ("" if at_1m else " at this size (the target is for 1M)")
         lines.append(f"| serve ready in at most 2 s | {sec(ag['ready_s'])} | {judged} |")
-    oxi_mem = {k: results["systems"].get(k, {}).get("serve_rss") for k in OXIGRAPH}
-    if ag.get("serve_rss") and oxi_mem.get("oxigraph-disk"):
-        r = ag["serve_rss"] / oxi_mem["oxigraph-disk"]
+    # PSS: awardgraph's processes share memory (gunicorn's workers, the query processes forked from one in-memory
+    # copy), which a sum of RSS counts once per process; for a single process (the peers) PSS and RSS are close
+    oxi_disk = results["systems"].get("oxigraph-disk", {})
+    if ag.get("serve_pss") and oxi_disk.get("serve_pss"):
+        r = ag["serve_pss"] / oxi_disk["serve_pss"]
         lines.append(
-            f"| peak memory at most 2× Oxigraph server (disk) | {mb(ag['serve_rss'])} vs "
-            f"{mb(oxi_mem['oxigraph-disk'])}: {ratio(r)} | {verdict(r <= 2, f'{ratio(r / 2)} over')} |"
+            f"| peak memory at most 2× Oxigraph server (disk), proportional set size | {mb(ag['serve_pss'])} vs "
+            f"{mb(oxi_disk['serve_pss'])}: {ratio(r)} (RSS summed over processes: {mb(ag.get('serve_rss'))} vs "
+            f"{mb(oxi_disk.get('serve_rss'))}) | {verdict(r <= 2, f'{ratio(r / 2)} over')} |"
         )
     return lines
 
