@@ -19,7 +19,7 @@ so that a replacement starts in a fraction of a second.
 
 A query process can also be forked from the server's zygote (:mod:`awardgraph.sandbox.zygote`), which holds the
 build in memory: it then runs the same job loop (:func:`answer_jobs`) over that copy, and says in its status frames
-when it has made so much of the shared copy its own that the pool should replace it (:meth:`Executor.should_retire`).
+how much of the copy it has made its own, and whether the pool should replace it (:meth:`Executor.report`).
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ class Executor:
         # what it may make its own before it is replaced: as much as it shares now (the copy; a query process
         # over the disk store holds about that much of its own), and RETIRE_MIB more
         self.retire_mib = resident_mib() + RETIRE_MIB
+        self.own_at_start = private_mib()
         self.path, self.store = store_path, self._open(store_path, copy)
 
     def _open(self, path: str, copy: ox.Store | None = None) -> ox.Store:
@@ -155,18 +156,22 @@ class Executor:
         }
         return header, out
 
-    def should_retire(self, started: float) -> bool:
-        """Whether this process should be replaced after a job begun at ``started`` (its answer written): it serves a
-        copy and has opened a new build's store, or, after the allocator has given back what it could, it holds more
-        memory of its own than it held resident at its start plus :data:`RETIRE_MIB` (a forked process shares the
-        copy at its start; the pages of it its queries read become its own, since Oxigraph writes to what it reads,
-        which keeps it fast for the next scan and stays within the copy's size). Only jobs of :data:`RETIRE_CHECK`
+    def report(self, started: float) -> dict[str, Any]:
+        """What the pool needs to know after a job begun at ``started`` (its answer written): ``retire`` if this
+        process should be replaced, and ``own_mib``, the memory it has made its own since it started.
+
+        A process is replaced when it serves a copy and has opened another build's store, or when, after the
+        allocator has given back what it could, it holds more memory of its own than it held resident at its start
+        plus :data:`RETIRE_MIB`. A forked process shares the copy at its start; the pages of it that its queries
+        read become its own (Oxigraph writes to what it reads), which keeps it fast for the next scan, and the pool
+        lets one process per pool keep them (:mod:`awardgraph.sandbox.pool`). Only jobs of :data:`RETIRE_CHECK`
         seconds or more are looked at (reading the figure costs a fraction of a millisecond per 100 MB held)."""
         if self.retire or time.monotonic() - started < RETIRE_CHECK:
-            return self.retire
+            return {"retire": self.retire}
         _trim()
-        self.retire = private_mib() >= self.retire_mib
-        return self.retire
+        held = private_mib()
+        self.retire = held >= self.retire_mib
+        return {"retire": self.retire, "own_mib": round(held - self.own_at_start, 1)}
 
 
 def _trim() -> None:
@@ -196,11 +201,11 @@ def write_answer(
     header: dict[str, Any],
     body: results.Prepared | None,
     *,
-    retire: Callable[[], bool] = lambda: False,
+    report: Callable[[], dict[str, Any]] = dict,
 ) -> None:
     """The answer's frames: the header, the body in pieces of :data:`PIECE` bytes, an empty frame, and a last
     status frame (``ok``, or what went wrong while writing, which the header could not know; asked once the body is
-    written, ``retire`` says whether the pool should replace this process)."""
+    written, ``report`` adds what the pool should know of this process: :meth:`Executor.report`)."""
     write_frames(stdout, json.dumps(header).encode())
     status: dict[str, Any] = {"status": "ok"}
     if body is not None:
@@ -215,8 +220,7 @@ def write_answer(
             status = {"status": "error", "message": str(exc)}
         finally:
             sink.done = True  # whatever the buffer still holds after a failure is never sent
-    if retire():
-        status["retire"] = True
+    status.update(report())
     write_frames(stdout, b"", json.dumps(status).encode())
 
 
@@ -268,7 +272,7 @@ def answer_jobs(executor: Executor, stdout: BinaryIO, confined: dict[str, bool])
         watchdog.deadline = time.monotonic() + float(job["timeout"])
         started = time.monotonic()
         header, body = executor.run(job)
-        write_answer(stdout, header, body, retire=functools.partial(executor.should_retire, started))
+        write_answer(stdout, header, body, report=functools.partial(executor.report, started))
         watchdog.deadline = None
 
 

@@ -148,6 +148,7 @@ class QueryProcess:
         self.long = False  # the running job has become long, and may go on
         self.evicted = False  # killed by the pool to make room: its query is answered "preempted"
         self.retire = False  # its last answer asked for it to be replaced (it has copied much of a shared store)
+        self.warm = False  # it holds much memory of its own: for a forked process, a share of the copy it read
         self.base = self.niceness = os.getpriority(os.PRIO_PROCESS, 0)  # started at its parent's priority
         self.slow = False  # the running job has shown it is not quick (it yields the CPU once others compete)
 
