@@ -1,6 +1,6 @@
 """One in-memory copy of the current build per server, and the query processes forked from it (the "zygote").
 
-Oxigraph's in-memory store answers what scans (text search, aggregates, sorted pages, exports) 2-7 times faster
+Oxigraph's in-memory store answers what scans (text search, aggregates, sorted pages, exports) 2-15 times faster
 than its RocksDB store (docs/performance.md), but a copy per query process would cost that memory many times over.
 So ``serve`` starts this process before its workers (``python -m awardgraph.sandbox.zygote ROOT SOCKET LIMIT PID``):
 it loads the current build into memory once, from the build's own files (the N-Quads dump, then the dataset
@@ -170,7 +170,14 @@ class Zygote:
         job_r, job_w = os.pipe()
         answer_r, answer_w = os.pipe()
         status_r, status_w = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or no process left: the worker starts a process over the disk instead
+            for fd in (job_r, job_w, answer_r, answer_w, status_r, status_w):
+                os.close(fd)
+            with contextlib.suppress(OSError):
+                conn.sendall(json.dumps({"status": "not here"}).encode())
+            return
         if pid == 0:  # the query process: it never returns from here
             code = 70
             try:
@@ -288,7 +295,10 @@ def main(argv: list[str]) -> int:
             os.read(wake_r, 512)
         zygote.reap()
         if listener in readable:
-            conn, _ = listener.accept()
+            try:
+                conn, _ = listener.accept()
+            except OSError:  # out of descriptors for a moment: the worker's request times out, it uses the disk
+                continue
             with conn:
                 zygote.answer(conn)
     return 0
