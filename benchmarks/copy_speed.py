@@ -11,9 +11,7 @@ milliseconds on this machine, so read the ratio column.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +19,7 @@ from pathlib import Path
 
 from awardgraph.sandbox.pool import Job, QueryPool
 from awardgraph.sandbox.results import Formats
-from awardgraph.sandbox.zygote import has_copy
+from awardgraph.sandbox.zygote import has_copy, start
 
 QUERIES = {
     "ask": "ASK { ?s ?p ?o }",
@@ -53,8 +51,7 @@ def main() -> int:
     args = parser.parse_args()
     store = str((args.store / "current").resolve() / "oxigraph")
     socket = str(Path(tempfile.mkdtemp(prefix="copy-speed-")) / "zygote.sock")
-    argv = [sys.executable, "-m", "awardgraph.sandbox.zygote", str(args.store), socket, "100000000", str(os.getpid())]
-    zygote = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
+    zygote = start(args.store, socket, limit=10**9)
     options = {"size": 2, "long_after": 600.0, "wait": 10.0, "memory_mib": 0}
     pools = {"disk": QueryPool(**options), "copy": QueryPool(**options, zygote=socket)}  # type: ignore[arg-type]
     try:

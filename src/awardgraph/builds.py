@@ -28,6 +28,8 @@ PARTIAL = ".partial"
 DESCRIPTION_FILE = "dataset.ttl"
 SHAPES_FILE = "shapes.ttl"  # the shapes this build was validated with, served at {base}shapes
 MANIFEST_FILE = "manifest.json"
+DUMPS_FOLDER = "dumps"
+NQUADS_DUMP = "awardgraph.nq.gz"  # the dump the server's in-memory copy is loaded from (sandbox.zygote)
 
 
 def description_graph(base_iri: str) -> str:

@@ -26,6 +26,7 @@ from awardgraph.sandbox.pool import EVICT_FRACTION, SPARES, Job, QueryFailed, Qu
 from awardgraph.sandbox.process import DEMOTED, NICENESS
 from awardgraph.sandbox.results import Formats
 from awardgraph.sandbox.zygote import has_copy
+from awardgraph.sandbox.zygote import start as start_zygote
 from awardgraph.store.oxigraph import STORE_FOLDER
 
 pytestmark = pytest.mark.slow
@@ -55,8 +56,7 @@ def zygote(
 @contextlib.contextmanager
 def running_zygote(root: Path, folder: Path, limit: int = 10_000_000) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     socket = str(folder / "zygote.sock")
-    argv = [sys.executable, "-m", "awardgraph.sandbox.zygote", str(root), socket, str(limit), str(os.getpid())]
-    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
+    process = start_zygote(root, socket, limit=limit)
     try:
         yield socket, process
     finally:
@@ -66,10 +66,6 @@ def running_zygote(root: Path, folder: Path, limit: int = 10_000_000) -> Iterato
 
 def parent_of(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-
-
-def make_pool(zygote: str | None, **options: object) -> QueryPool:
-    return QueryPool(zygote=zygote, **options)  # type: ignore[arg-type]
 
 
 def test_processes_come_from_where_they_should(pool: QueryPool, store_path: str, zygote: str | None) -> None:
@@ -86,7 +82,7 @@ def test_processes_come_from_where_they_should(pool: QueryPool, store_path: str,
 
 @pytest.fixture
 def pool(zygote: str | None) -> Iterator[QueryPool]:
-    made = make_pool(zygote, size=2, long_after=30.0, wait=5.0, memory_mib=1024)
+    made = QueryPool(zygote=zygote, size=2, long_after=30.0, wait=5.0, memory_mib=1024)
     yield made
     made.close()
 
@@ -178,7 +174,7 @@ def test_a_crash_is_survived(pool: QueryPool, store_path: str) -> None:
 
 
 def test_one_process_is_kept_for_short_queries(store_path: str, zygote: str | None) -> None:
-    pool = make_pool(zygote, size=2, long_after=0.5, wait=5.0)
+    pool = QueryPool(zygote=zygote, size=2, long_after=0.5, wait=5.0)
     try:
         pool.run(job(store_path, "ASK {}"), timeout=30)
         outcomes: dict[str, QueryFailed] = {}
@@ -208,7 +204,7 @@ def test_one_process_is_kept_for_short_queries(store_path: str, zygote: str | No
 
 
 def test_a_waiting_query_makes_room(store_path: str, zygote: str | None) -> None:
-    pool = make_pool(zygote, size=1, long_after=4.0, wait=5.0)
+    pool = QueryPool(zygote=zygote, size=1, long_after=4.0, wait=5.0)
     try:
         pool.run(job(store_path, "ASK {}"), timeout=30)
         outcome: list[QueryFailed] = []
@@ -225,14 +221,25 @@ def test_a_waiting_query_makes_room(store_path: str, zygote: str | None) -> None
         pool.close()
 
 
-def test_queries_that_are_not_quick_get_the_lowest_priority(store_path: str, zygote: str | None) -> None:
-    pool = make_pool(zygote, size=2, long_after=2.0, wait=5.0)
+def started_at_my_priority(store_path: str, zygote: str | None, *, long_after: float) -> tuple[QueryPool, int]:
+    """A pool of two with all its processes started, and this process's niceness; skips where query processes
+    cannot be seen to get lower priorities."""
+    pool = QueryPool(zygote=zygote, size=2, long_after=long_after, wait=5.0)
     try:
         pool.run(job(store_path, "ASK {}"), timeout=30)
         assert wait_for(lambda: len(pool.pids()) == 2 + SPARES)
         mine = os.getpriority(os.PRIO_PROCESS, 0)
         if mine >= NICENESS:
             pytest.skip(f"the tests run at nice {mine}: query processes cannot be seen to get lower priorities")
+    except BaseException:  # the skip too: the caller's try has not begun
+        pool.close()
+        raise
+    return pool, mine
+
+
+def test_queries_that_are_not_quick_get_the_lowest_priority(store_path: str, zygote: str | None) -> None:
+    pool, mine = started_at_my_priority(store_path, zygote, long_after=2.0)
+    try:
         assert all(os.getpriority(os.PRIO_PROCESS, p) == mine for p in pool.pids())
         thread = threading.Thread(target=lambda: failure(pool, job(store_path, RUNAWAY), timeout=4.0))
         thread.start()
@@ -246,13 +253,8 @@ def test_queries_that_are_not_quick_get_the_lowest_priority(store_path: str, zyg
 
 
 def test_a_long_query_alone_yields_to_the_web_workers(store_path: str, zygote: str | None) -> None:
-    pool = make_pool(zygote, size=2, long_after=0.8, wait=5.0)
+    pool, _ = started_at_my_priority(store_path, zygote, long_after=0.8)
     try:
-        pool.run(job(store_path, "ASK {}"), timeout=30)
-        assert wait_for(lambda: len(pool.pids()) == 2 + SPARES)
-        mine = os.getpriority(os.PRIO_PROCESS, 0)
-        if mine >= NICENESS:
-            pytest.skip(f"the tests run at nice {mine}: query processes cannot be seen to get lower priorities")
         thread = threading.Thread(target=lambda: failure(pool, job(store_path, RUNAWAY), timeout=3.0))
         thread.start()
         assert wait_for(lambda: NICENESS in [os.getpriority(os.PRIO_PROCESS, p) for p in pool.pids()], 2.5)
@@ -262,7 +264,7 @@ def test_a_long_query_alone_yields_to_the_web_workers(store_path: str, zygote: s
 
 
 def test_busy(store_path: str, zygote: str | None) -> None:
-    pool = make_pool(zygote, size=1, long_after=30.0, wait=0.3)
+    pool = QueryPool(zygote=zygote, size=1, long_after=30.0, wait=0.3)
     try:
         pool.run(job(store_path, "ASK {}"), timeout=30)
         thread = threading.Thread(target=lambda: failure(pool, job(store_path, RUNAWAY), timeout=3))
@@ -278,7 +280,7 @@ def test_busy(store_path: str, zygote: str | None) -> None:
 @pytest.mark.parametrize("network", [False, True])
 def test_no_network_without_federation(store_path: str, zygote: str | None, network: bool) -> None:
     listener = Listener()
-    pool = make_pool(zygote, size=1, long_after=30.0, wait=5.0, network=network)
+    pool = QueryPool(zygote=zygote, size=1, long_after=30.0, wait=5.0, network=network)
     try:
         service = f"SELECT * WHERE {{ BIND(1 AS ?x) SERVICE <{listener.url}sparql> {{ ?s ?p ?o }} }}"
         failed = failure(pool, job(store_path, service), timeout=10)
@@ -295,7 +297,7 @@ def test_no_network_without_federation(store_path: str, zygote: str | None, netw
 
 
 def test_memory_is_capped(store_path: str, zygote: str | None) -> None:
-    pool = make_pool(zygote, size=1, long_after=30.0, wait=5.0, memory_mib=128)
+    pool = QueryPool(zygote=zygote, size=1, long_after=30.0, wait=5.0, memory_mib=128)
     try:
         hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d ?c ?f"  # sorts two million rows
         failed = failure(pool, job(store_path, hungry), timeout=60)
@@ -318,6 +320,7 @@ import sys, threading, time, os
 from awardgraph.sandbox.pool import Job, QueryPool
 from awardgraph.sandbox.results import Formats
 from awardgraph.sandbox.zygote import has_copy
+from awardgraph.sandbox.zygote import start as start_zygote
 pool = QueryPool(size=2, long_after=60.0, wait=10.0, zygote=sys.argv[3] or None)
 job = Job(store=sys.argv[1], query=sys.argv[2], base_iri="https://example.org/", prefixes={}, formats=Formats(
     table="application/sparql-results+json"), max_rows=10, max_triples=10)

@@ -114,11 +114,11 @@ def test_a_build_over_the_limit_is_not_copied(settings: Settings, current: Path,
 def test_the_zygote_ends_with_its_parent(settings: Settings, tmp_path: Path) -> None:
     socket = str(tmp_path / "zygote.sock")
     script = (
-        "import os, subprocess, sys\n"
-        "argv = [sys.executable, '-m', 'awardgraph.sandbox.zygote', *sys.argv[1:], str(os.getpid())]\n"
-        "z = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)\n"
-        "print(z.pid, flush=True)\n"
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from awardgraph.sandbox.zygote import start\n"
+        "print(start(Path(sys.argv[1]), sys.argv[2], limit=10_000_000).pid, flush=True)\n"
     )
-    argv = [sys.executable, "-c", script, str(settings.store), socket, "10000000"]
+    argv = [sys.executable, "-c", script, str(settings.store), socket]
     pid = int(subprocess.run(argv, capture_output=True, text=True, timeout=60, check=True).stdout)
     assert wait_for(lambda: gone(pid), 10)

@@ -94,7 +94,9 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
             stored = background.submit(_store, partial, nquads, progress)
             counted = background.submit(_stats, loaded, settings.base_iri, described, progress)
             step = time.perf_counter()
-            written = dumps.write_dumps(loaded.store, partial / "dumps", prefixes(settings.base_iri), nquads=nquads)
+            written = dumps.write_dumps(
+                loaded.store, partial / builds.DUMPS_FOLDER, prefixes(settings.base_iri), nquads=nquads
+            )
             sizes = ", ".join(f"{w.dump.filename} ({w.byte_size:,} B)" for w in written)
             progress(f"wrote dumps: {sizes} ({time.perf_counter() - step:.1f} s)")
             stats, (store, quads) = counted.result(), stored.result()

@@ -27,6 +27,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from awardgraph import builds
+
 GZIP_LEVEL = 3  # at 1M triples: 3x less CPU than level 9 for files about 25 % larger (still ~1/20 of the text)
 BLOCK = 4 * 1024 * 1024  # bytes read at a time from a file being turned into another
 _GRAPH_OPEN = re.compile(rb"\S.* \{")
@@ -38,7 +40,7 @@ class Dump(enum.Enum):
 
     TURTLE = ("awardgraph.ttl", "text/turtle", "RDF_TURTLE", False)
     NTRIPLES_GZ = ("awardgraph.nt.gz", "application/n-triples", "RDF_N_TRIPLES", False)
-    NQUADS_GZ = ("awardgraph.nq.gz", "application/n-quads", "RDF_N_QUADS", True)
+    NQUADS_GZ = (builds.NQUADS_DUMP, "application/n-quads", "RDF_N_QUADS", True)
     TRIG = ("awardgraph.trig", "application/trig", "RDF_TRIG", True)
     JSONLD = ("awardgraph.jsonld", "application/ld+json", "JSON_LD", True)
     RDFXML = ("awardgraph.rdf", "application/rdf+xml", "RDF_XML", False)

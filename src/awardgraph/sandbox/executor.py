@@ -265,8 +265,7 @@ def answer_jobs(executor: Executor, stdout: BinaryIO, confined: dict[str, bool])
     stdin = sys.stdin.buffer
     watchdog = _Watchdog()
     watchdog.start()
-    ready = {"status": "ready", "pid": os.getpid(), "copy": executor.copied, **confined}
-    write_frames(stdout, json.dumps(ready).encode())
+    write_frames(stdout, json.dumps({"status": "ready", "pid": os.getpid(), **confined}).encode())
     while (frame := read_frame(stdin)) is not None:
         job = json.loads(frame)
         watchdog.deadline = time.monotonic() + float(job["timeout"])

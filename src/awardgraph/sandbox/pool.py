@@ -322,13 +322,13 @@ class QueryPool:
             self._discard(process)
             return
         with self._lock:
-            another = process.warm and any(p.warm for p in (*self._idle, *self._busy) if p is not process)
-        if another:  # one process per pool keeps a warm share of the copy: this one makes way
+            # one process per pool keeps a warm share of the copy: another that has become warm makes way
+            kept = not (process.warm and any(p.warm for p in (*self._idle, *self._busy) if p is not process))
+            if kept:
+                self._busy.discard(process)
+                self._offer(process)
+        if not kept:
             self._discard(process)
-            return
-        with self._lock:
-            self._busy.discard(process)
-            self._offer(process)
 
     def _discard(self, process: QueryProcess) -> None:
         """Kill ``process`` (out of time, crashed or stopped for others) and start its replacement."""

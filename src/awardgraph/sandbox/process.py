@@ -35,6 +35,12 @@ class Gone(Exception):
     """The process closed its pipe: it has ended."""
 
 
+def child_env() -> dict[str, str]:
+    """The environment of a child process that imports this copy of awardgraph (whatever the working directory)."""
+    path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path}
+
+
 def command(store: str, *, memory_mib: int, network: bool) -> list[str]:
     """The command line of a query process over the store at ``store``."""
     mode = "network" if network else "no-network"
@@ -65,9 +71,9 @@ class Started:
     forked = False
 
     def __init__(self, argv: list[str]) -> None:
-        path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
-        env = {**os.environ, "PYTHONPATH": path}
-        self.popen = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True)
+        self.popen = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=child_env(), close_fds=True
+        )
         self.pid = self.popen.pid
 
     def job_pipe(self) -> IO[bytes]:

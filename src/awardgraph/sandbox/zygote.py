@@ -33,6 +33,7 @@ import os
 import select
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -43,11 +44,10 @@ import pyoxigraph as ox
 
 from awardgraph import builds
 from awardgraph.sandbox import executor
-from awardgraph.sandbox.process import Forked, QueryProcess
+from awardgraph.sandbox.process import Forked, QueryProcess, child_env
+from awardgraph.store.oxigraph import STORE_FOLDER
 
 SOCKET_NAME = "zygote.sock"
-NQUADS_DUMP = "dumps/awardgraph.nq.gz"  # graph.dumps.Dump.NQUADS_GZ (not imported: it pulls in the build code)
-STORE_FOLDER = "oxigraph"  # store.oxigraph.STORE_FOLDER, likewise
 FDS = 4  # job pipe, answer pipe, pidfd, exit-status pipe
 ASK_TIMEOUT = 2.0  # seconds a worker waits for the zygote's answer before it starts a process itself
 PARENT_CHECK = 1.0  # seconds between looks at whether the parent is still there
@@ -55,6 +55,12 @@ PARENT_CHECK = 1.0  # seconds between looks at whether the parent is still there
 
 def socket_path(runtime: Path) -> Path:
     return runtime / SOCKET_NAME
+
+
+def start(root: Path, socket: str, *, limit: int) -> subprocess.Popen[bytes]:
+    """Start a zygote for the builds of ``root``, listening at ``socket``, ending with this process."""
+    argv = [sys.executable, "-m", "awardgraph.sandbox.zygote", str(root), socket, str(limit), str(os.getpid())]
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, env=child_env(), close_fds=True)
 
 
 # -- the worker's side ---------------------------------------------------------------------------------------------
@@ -222,7 +228,7 @@ def _copy(build: Path, store: str, limit: int) -> tuple[ox.Store | None, str]:
         return None, f"{quads:,} quads is more than AWARDGRAPH_MEMORY_COPY ({limit:,})"
     disk = ox.Store.read_only(store)
     copy = ox.Store()
-    with gzip.open(build / NQUADS_DUMP, "rb") as dump:
+    with gzip.open(build / builds.DUMPS_FOLDER / builds.NQUADS_DUMP, "rb") as dump:
         copy.bulk_load(dump, format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]  # a GzipFile is an IO[bytes]
     # Oxigraph names the blank nodes of what it loads afresh: those quads come from the store itself, so that a
     # blank node has the same name in an answer from the copy and one from the disk (the site's pages read the

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,6 @@ from gunicorn.app.base import BaseApplication
 
 from awardgraph.config import Settings
 from awardgraph.sandbox import zygote
-from awardgraph.sandbox.process import PACKAGE_ROOT
 from awardgraph.web.querying import copies
 
 THREADS = 8  # requests waiting on a query process hold a thread; pages and /health need threads left over
@@ -79,7 +77,9 @@ def serve(settings: Settings) -> None:
 
     create_app(settings)  # fail here, in the terminal, on settings the app refuses
     runtime, master = Path(tempfile.mkdtemp(prefix="awardgraph-serve-")), os.getpid()
-    copier = _start_zygote(settings, runtime) if copies(settings) else None
+    # the workers find it at its socket in ``runtime``
+    socket = str(zygote.socket_path(runtime))
+    copier = zygote.start(settings.store, socket, limit=settings.memory_copy) if copies(settings) else None
     try:
         _Server(settings, runtime).run()
     finally:
@@ -92,12 +92,3 @@ def serve(settings: Settings) -> None:
                     copier.kill()
                     copier.wait()
             shutil.rmtree(runtime, ignore_errors=True)
-
-
-def _start_zygote(settings: Settings, runtime: Path) -> subprocess.Popen[bytes]:
-    """The process that keeps the build in memory and forks the query processes from it, started before the
-    workers, which find it at its socket in ``runtime`` (:mod:`awardgraph.sandbox.zygote`)."""
-    path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
-    argv = [sys.executable, "-m", "awardgraph.sandbox.zygote", str(settings.store)]
-    argv += [str(zygote.socket_path(runtime)), str(settings.memory_copy), str(os.getpid())]
-    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": path}, close_fds=True)

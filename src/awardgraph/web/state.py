@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from awardgraph.builds import DESCRIPTION_FILE, MANIFEST_FILE, SHAPES_FILE
+from awardgraph.builds import DESCRIPTION_FILE, DUMPS_FOLDER, MANIFEST_FILE, SHAPES_FILE
 from awardgraph.config import Settings
 from awardgraph.store.base import Store
 from awardgraph.store.oxigraph import EmbeddedStore
@@ -89,7 +89,7 @@ class LocalBuild(Build):
 
     @property
     def dumps(self) -> Path | None:
-        return self.path / "dumps"
+        return self.path / DUMPS_FOLDER
 
 
 def open_build(path: Path) -> LocalBuild:
