@@ -51,7 +51,7 @@ class Settings:
     remote_timeout: float = 30.0
     update_timeout: float = 600.0
     remote_retries: int = 2
-    union_graphs: str = "store"
+    default_graph: str = "store"
     publish_batch: int = 20_000
     shacl_engine: str = "sparql"  # "pyshacl" runs the reference engine (slow; any SHACL feature)
     remote_refresh: float = 10.0  # serving from a remote store: seconds between checks for a new publish
@@ -114,7 +114,7 @@ class Settings:
             url = getattr(self, name)
             if url is not None and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
                 raise ConfigError(f"AWARDGRAPH_{name.upper()} must be an http(s) URL, got {url!r}")
-        choices = {"auth_scheme": ("auto", "basic", "digest"), "union_graphs": ("store", "listed")}
+        choices = {"auth_scheme": ("auto", "basic", "digest"), "default_graph": ("store", "listed")}
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise ConfigError(
@@ -148,6 +148,11 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from ``AWARDGRAPH_*`` variables, then ``overrides`` (CLI flags; ``None`` means not given)."""
         env = os.environ if env is None else env
+        if env.get("AWARDGRAPH_UNION_GRAPHS"):
+            raise ConfigError(
+                "AWARDGRAPH_UNION_GRAPHS is gone: the default graph is no longer the union of every graph; set "
+                "AWARDGRAPH_DEFAULT_GRAPH (store or listed, see docs/deployment.md) and publish again"
+            )
         values: dict[str, object] = {}
         for field in dataclasses.fields(cls):
             raw = env.get(f"AWARDGRAPH_{field.name.upper()}")

@@ -15,7 +15,6 @@ import pyoxigraph as ox
 from awardgraph import builds
 from awardgraph.config import Settings
 from awardgraph.namespaces import prefixes
-from awardgraph.queries import lexer
 from awardgraph.results import table
 from awardgraph.store.base import QueryResult, Store, StoreError
 from awardgraph.store.oxigraph import EmbeddedStore
@@ -43,7 +42,7 @@ def run_query(settings: Settings, sparql: str, fmt: str) -> str:
     else:
         store = EmbeddedStore(builds.require_current_build(settings.store))
     try:
-        result = store.query(sparql, base_iri=settings.base_iri, union_default_graph=not lexer.declares_dataset(sparql))
+        result = store.query(sparql, base_iri=settings.base_iri)
         return _format(result, fmt, settings.base_iri)  # the embedded store evaluates while this writes
     except SyntaxError as exc:
         raise QueryFailed(f"the query is not valid SPARQL: {exc}") from None

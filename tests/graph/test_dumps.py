@@ -1,5 +1,5 @@
-"""Every dump holds exactly the data (quads where the syntax keeps graphs, the union of triples elsewhere), whatever
-shortcut wrote it, and the same data gives the same bytes."""
+"""Every dump holds exactly the data (every quad where the syntax keeps graphs, the default graph's triples
+elsewhere), whatever shortcut wrote it, and the same data gives the same bytes."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from awardgraph.config import DEFAULT_BASE_IRI
+from awardgraph.graph import defaultgraph
 from awardgraph.graph.build import BuildResult
 from awardgraph.graph.dumps import Dump, compact_jsonld, write_dumps
 from awardgraph.graph.load import load
@@ -65,34 +66,49 @@ def parsed(path: Path, dump: Dump) -> Canonical:
     )
 
 
-def expected(store: ox.Store) -> tuple[Canonical, Canonical]:
+def expected(store: ox.Store, default_graphs: frozenset[str]) -> tuple[Canonical, Canonical]:
     dataset = Dataset()
     dataset.parse(data=store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
     quads = [q for q in dataset.quads() if q[3] is not None]
-    return canonical(quads, keep_graphs=True), canonical(quads, keep_graphs=False)
+    in_default = [q for q in quads if str(q[3]) in default_graphs]
+    return canonical(quads, keep_graphs=True), canonical(in_default, keep_graphs=False)
 
 
-def assert_dumps_hold(store: ox.Store, folder: Path) -> None:
-    quads, triples = expected(store)
-    for written in write_dumps(store, folder, prefixes(DEFAULT_BASE_IRI)):
+def all_graphs(store: ox.Store) -> frozenset[str]:
+    return frozenset(str(g.value) for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def assert_dumps_hold(store: ox.Store, folder: Path, default_graphs: frozenset[str]) -> None:
+    quads, triples = expected(store, default_graphs)
+    assert triples  # the cases below have a default graph
+    for written in write_dumps(store, folder, prefixes(DEFAULT_BASE_IRI), default_graphs):
         assert parsed(written.path, written.dump) == (quads if written.dump.quads else triples), written.dump
 
 
 def test_every_dump_of_the_project_data_holds_exactly_its_quads(tmp_path: Path) -> None:
     loaded = load([resource_dir("ontology"), resource_dir("data")], DEFAULT_BASE_IRI)
-    assert_dumps_hold(loaded.store, tmp_path)
+    default_graphs = defaultgraph.graphs(loaded.store, DEFAULT_BASE_IRI)
+    assert f"{DEFAULT_BASE_IRI}graph/lublin-eu-miasta-otwarte-2015/f12" in default_graphs
+    assert not any("/graph/external/" in g for g in default_graphs)
+    assert_dumps_hold(loaded.store, tmp_path, default_graphs)
 
 
 def test_literals_that_look_like_syntax_survive_every_dump(tmp_path: Path) -> None:
     store = ox.Store()
     store.load(TRICKY.encode(), format=ox.RdfFormat.TRIG)
-    assert_dumps_hold(store, tmp_path)
+    assert_dumps_hold(store, tmp_path, all_graphs(store))
+
+
+def test_triple_dumps_hold_only_the_default_graphs(tmp_path: Path) -> None:
+    store = ox.Store()
+    store.load(TRICKY.encode(), format=ox.RdfFormat.TRIG)
+    assert_dumps_hold(store, tmp_path, frozenset({f"{DEFAULT_BASE_IRI}graph/b"}))
 
 
 def test_json_ld_is_compacted_with_the_prefixes_it_uses(tmp_path: Path) -> None:
     store = ox.Store()
     store.load(TRICKY.encode(), format=ox.RdfFormat.TRIG)
-    written = {w.dump: w for w in write_dumps(store, tmp_path, prefixes(DEFAULT_BASE_IRI))}
+    written = {w.dump: w for w in write_dumps(store, tmp_path, prefixes(DEFAULT_BASE_IRI), all_graphs(store))}
     document = json.loads(written[Dump.JSONLD].path.read_bytes())
     assert document["@context"]["schema"] == "http://schema.org/"
     text = json.dumps(document["@graph"])
@@ -110,7 +126,8 @@ def test_the_same_data_gives_the_same_bytes(dump: Dump, tmp_path: Path) -> None:
     runs = []
     for name in ("one", "two"):  # data/ holds no blank node (their labels are drawn anew at each parse)
         loaded = load([resource_dir("data")], DEFAULT_BASE_IRI)
-        runs.append((tmp_path / name / dump.filename, write_dumps(loaded.store, tmp_path / name, {})))
+        graphs = defaultgraph.graphs(loaded.store, DEFAULT_BASE_IRI)
+        runs.append((tmp_path / name / dump.filename, write_dumps(loaded.store, tmp_path / name, {}, graphs)))
     assert runs[0][0].read_bytes() == runs[1][0].read_bytes()
 
 
@@ -129,9 +146,10 @@ def test_dumps_do_not_depend_on_the_blocks_they_are_streamed_in(
     must be those of one block for the whole file, wherever the cuts fall."""
     store = ox.Store()
     store.load(TRICKY.encode(), format=ox.RdfFormat.TRIG)
-    whole = {w.dump: w for w in write_dumps(store, tmp_path / "whole", prefixes(DEFAULT_BASE_IRI))}
+    graphs = all_graphs(store)
+    whole = {w.dump: w for w in write_dumps(store, tmp_path / "whole", prefixes(DEFAULT_BASE_IRI), graphs)}
     monkeypatch.setattr("awardgraph.graph.dumps.BLOCK", block)
-    for written in write_dumps(store, tmp_path / "blocks", prefixes(DEFAULT_BASE_IRI)):
+    for written in write_dumps(store, tmp_path / "blocks", prefixes(DEFAULT_BASE_IRI), graphs):
         expected_dump = whole[written.dump]
         assert written.path.read_bytes() == expected_dump.path.read_bytes(), written.dump
         assert (written.byte_size, written.sha256) == (expected_dump.byte_size, expected_dump.sha256)
@@ -139,7 +157,7 @@ def test_dumps_do_not_depend_on_the_blocks_they_are_streamed_in(
 
 
 def test_dumps_of_an_empty_store(tmp_path: Path) -> None:
-    written = {w.dump: w for w in write_dumps(ox.Store(), tmp_path, prefixes(DEFAULT_BASE_IRI))}
+    written = {w.dump: w for w in write_dumps(ox.Store(), tmp_path, prefixes(DEFAULT_BASE_IRI), frozenset())}
     assert json.loads(written[Dump.JSONLD].path.read_bytes())["@graph"] == []
     assert gzip.decompress(written[Dump.NQUADS_GZ].path.read_bytes()) == b""
     assert all(w.byte_size == w.path.stat().st_size for w in written.values())

@@ -61,8 +61,9 @@ def test_a_failing_store_loader_changes_nothing_served(
     build(mini_settings)
     before = _served(mini_settings.store)
 
-    def broken(build_dir: Path, nquads: Path, *, slice_bytes: int = 0) -> None:
+    def broken(build_dir: Path, nquads: Path, default: Path, *, slice_bytes: int = 0) -> None:
         assert nquads.is_file() and nquads.stat().st_size > 0  # the validated quads were written for it
+        assert default.is_file() and default.stat().st_size > 0  # and the default graph's triples
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(oxigraph, "create", broken)

@@ -53,3 +53,47 @@ def test_competency_question_over_http(answering: FlaskClient, rq: Path) -> None
         assert got[1:] == expected[1:]
     else:
         assert sorted(got[1:]) == sorted(expected[1:])
+
+
+OUTSIDE_ONLY = """
+PREFIX schema: <http://schema.org/>
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT * WHERE {
+  VALUES (?s ?p ?o) {
+    (<id/forum-edition/lublin> schema:startDate "2014-03-21"^^<http://www.w3.org/2001/XMLSchema#date>)
+    (<id/unit/kancelaria-prezydenta-miasta-lublin> org:unitOf <id/organization/urzad-miasta-lublin>)
+    (<id/organization/mopr-lublin> org:subOrganizationOf <id/organization/miasto-lublin>)
+  }
+  %s
+}
+"""
+
+
+def _rows(client: FlaskClient, query: str, **params: str) -> list[dict[str, object]]:
+    r = client.post("/sparql", data={"query": query, **params}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    return list(json.loads(r.get_data())["results"]["bindings"])
+
+
+def test_a_query_naming_no_graph_sees_no_outside_claim_and_no_shape(answering: FlaskClient) -> None:
+    assert _rows(answering, OUTSIDE_ONLY % "?s ?p ?o .") == []
+    shapes = "PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT ?s WHERE { ?s a sh:NodeShape } LIMIT 1"
+    assert _rows(answering, shapes) == []
+    catalogue = "PREFIX dcat: <http://www.w3.org/ns/dcat#> SELECT ?s WHERE { ?s a dcat:Dataset } LIMIT 1"
+    assert _rows(answering, catalogue) == []
+    stated = "SELECT ?d WHERE { <id/forum-edition/lublin> <http://schema.org/startDate> ?d }"
+    assert [row["d"]["value"] for row in _rows(answering, stated)] == ["2013-03"]  # type: ignore[index]
+
+
+def test_outside_claims_shapes_and_catalogue_stay_in_their_graphs(answering: FlaskClient) -> None:
+    claims = _rows(answering, OUTSIDE_ONLY % "GRAPH ?g { ?s ?p ?o }")
+    assert len(claims) == 3
+    assert all("/graph/external/" in row["g"]["value"] for row in claims)  # type: ignore[index]
+    shapes = "PREFIX sh: <http://www.w3.org/ns/shacl#> ASK { GRAPH <shapes> { ?s a sh:NodeShape } }"
+    r = answering.post("/sparql", data={"query": shapes}, headers={"Accept": "application/sparql-results+json"})
+    assert json.loads(r.get_data())["boolean"] is True
+    named = _rows(answering, OUTSIDE_ONLY % "?s ?p ?o .", **{"default-graph-uri": _EXTERNAL_447})
+    assert len(named) == 1  # the protocol's dataset reaches an outside claim's graph too
+
+
+_EXTERNAL_447 = "https://w3id.org/awardgraph/graph/external/innaprzestrzen-447"

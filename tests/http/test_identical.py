@@ -2,13 +2,12 @@
 status, the same headers (but the build's own ``ETag`` and ``Last-Modified``) and the same content, compared as
 RDF graphs, JSON, CSV or HTML. What may differ is only what identifies the build or the publish: its id and time.
 
-Besides the backends of every HTTP test, this runs against Oxigraph server *without* ``--union-default-graph``,
-served in ``listed`` mode (the app names the project's graphs as the dataset of every query).
+Besides the backends of every HTTP test, this runs against Oxigraph server served in ``listed`` mode (the app
+names the project's default graph and graphs as the dataset of every query).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Iterator
@@ -92,16 +91,14 @@ def plain_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def _remote(request: pytest.FixtureRequest, kind: str) -> tuple[Backend, FlaskClient]:
     settings, result = request.getfixturevalue("site")
     if kind == "oxigraph-listed":
-        backend = published(request.getfixturevalue("plain_server"), settings, result.stats.triples, union="listed")
-    elif kind == "virtuoso-store":  # the session's Virtuoso, served with its own union default graph
-        backend = remote_backend(request, "virtuoso")
-        backend = dataclasses.replace(backend, settings=backend.settings.replace(union_graphs="store"))
+        plain = request.getfixturevalue("plain_server")
+        backend = published(plain, settings, result.stats.triples, default_graph="listed")
     else:
         backend = remote_backend(request, kind)
     return backend, create_app(backend.settings).test_client()
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso", "oxigraph-listed", "virtuoso-store"])
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso", "oxigraph-listed"])
 def remote(request: pytest.FixtureRequest) -> tuple[Backend, FlaskClient]:
     """A remote store serving the test data, in each way it can be served."""
     return _remote(request, str(request.param))
@@ -109,8 +106,7 @@ def remote(request: pytest.FixtureRequest) -> tuple[Backend, FlaskClient]:
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso", "oxigraph-listed"])
 def exact(request: pytest.FixtureRequest) -> tuple[Backend, FlaskClient]:
-    """A remote store whose default graph is the project's graphs and nothing else (not Virtuoso's own union,
-    which holds its system graphs too)."""
+    """A remote store serving the project's default graph and graphs and nothing else."""
     return _remote(request, str(request.param))
 
 

@@ -48,7 +48,7 @@ def test_labels_of_a_kind_are_chosen_the_same_every_time(tmp_path: Path) -> None
     store.add(ox.Quad(ox.NamedNode("http://elsewhere.org/b"), rdf_type, ox.NamedNode("http://x.org/C"), graph))
     for value, lang in (("Zeta", "pl"), ("Alfa", "pl-PL"), ("Beta", "en"), ("Gamma", None)):
         store.add(ox.Quad(thing, label, ox.Literal(value, language=lang), graph))
-    assert listindex.write(store, tmp_path, "http://x.org/") == 1
+    assert listindex.write(store, tmp_path, "http://x.org/", [graph.value]) == 1
     index = listindex.ListIndex.open(tmp_path)
     assert index is not None
     assert index.classes() == [("http://x.org/C", 1)]  # only things under {base}id/

@@ -37,7 +37,7 @@ def _where(backend: Backend, env: dict[str, str]) -> list[str]:
     settings = backend.settings
     if not backend.remote:
         return ["--store", str(settings.store)]
-    env["AWARDGRAPH_UNION_GRAPHS"] = settings.union_graphs
+    env["AWARDGRAPH_DEFAULT_GRAPH"] = settings.default_graph
     flags = ["--endpoint", str(settings.endpoint)]
     if settings.auth_user:
         env["AG_TEST_PASSWORD"] = str(settings.auth_password)

@@ -76,10 +76,10 @@ def test_trailing_slash(client: FlaskClient) -> None:
 # --- the dataset ---------------------------------------------------------------------------------------------
 
 
-def test_default_graph_is_the_union_of_named_graphs(client: FlaskClient) -> None:
+def test_default_graph_is_the_union_of_the_stated_and_curated_graphs(client: FlaskClient) -> None:
     query = f"SELECT ?p WHERE {{ <{PERSON}> ?p ?o }}"
     predicates = {row["p"] for row in rows(get(client, query))}
-    # the type comes from one graph, the label from another: the union holds both
+    # the type comes from one graph, the label from another: the default graph holds both
     assert "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" in predicates
     assert "http://www.w3.org/2000/01/rdf-schema#label" in predicates
 

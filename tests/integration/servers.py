@@ -103,11 +103,12 @@ class Server:
 
 
 class OxigraphServer(Server):
-    """``oxigraph serve`` with ``--union-default-graph`` (awardgraph's default-graph semantics)."""
+    """``oxigraph serve``; its default graph is a graph of its own (``publish`` moves the project's default graph
+    there), unless ``union`` starts it with ``--union-default-graph``."""
 
     name = "oxigraph"
 
-    def __init__(self, folder: Path, *, union: bool = True) -> None:
+    def __init__(self, folder: Path, *, union: bool = False) -> None:
         super().__init__(folder)
         self.binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
         if not Path(self.binary).is_file():

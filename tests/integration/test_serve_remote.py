@@ -34,7 +34,7 @@ def own_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Serve
 
 
 def _settings(server: Server, base_iri: str, **more: object) -> Settings:
-    return server.settings(base_iri, data=MINI_DATA, shapes=MINI_SHAPES, union_graphs="listed", **more)
+    return server.settings(base_iri, data=MINI_DATA, shapes=MINI_SHAPES, default_graph="listed", **more)
 
 
 def _unavailable(client: FlaskClient, path: str, server: OxigraphServer | VirtuosoServer) -> None:

@@ -22,7 +22,7 @@ REMOTE = [
     "remote_timeout",
     "update_timeout",
     "remote_retries",
-    "union_graphs",
+    "default_graph",
     "publish_batch",
     "remote_refresh",
 ]

@@ -32,7 +32,7 @@ from awardgraph.builds import SHAPES_FILE as SHAPES_FILE
 from awardgraph.builds import description_graph as description_graph
 from awardgraph.builds import shapes_graph as shapes_graph
 from awardgraph.config import Settings
-from awardgraph.graph import describe, dumps, listindex, searchindex
+from awardgraph.graph import defaultgraph, describe, dumps, listindex, searchindex
 from awardgraph.graph.findings import Severity
 from awardgraph.graph.load import Loaded, load
 from awardgraph.graph.validate import Validation, load_shapes, validate
@@ -42,6 +42,7 @@ from awardgraph.store import oxigraph
 Progress = Callable[[str], None]
 
 NQUADS_SCRATCH = "quads.nq"  # the validated quads, read by the disk store's loader and the dumps; removed after
+DEFAULT_SCRATCH = "default.nt"  # the default graph's triples (graph.defaultgraph), read the same way; removed after
 
 
 class ValidationFailed(Exception):
@@ -90,19 +91,28 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         build_id = partial.name.removesuffix(builds.PARTIAL)
         described = description_graph(settings.base_iri)
         nquads = dumps.write_nquads(loaded.store, partial / NQUADS_SCRATCH)
+        default, in_default_graph = partial / DEFAULT_SCRATCH, defaultgraph.graphs(loaded.store, settings.base_iri)
+        in_default = defaultgraph.write_ntriples(nquads, in_default_graph, default)
+        progress(f"default graph: {in_default} triples of {len(in_default_graph)} graphs")
         with ThreadPoolExecutor(max_workers=2) as background:  # Oxigraph works without the GIL: use the cores
-            stored = background.submit(_store, partial, nquads, progress)
+            stored = background.submit(_store, partial, nquads, default, progress)
             counted = background.submit(_stats, loaded, settings.base_iri, described, progress)
             step = time.perf_counter()
             written = dumps.write_dumps(
-                loaded.store, partial / builds.DUMPS_FOLDER, prefixes(settings.base_iri), nquads=nquads
+                loaded.store,
+                partial / builds.DUMPS_FOLDER,
+                prefixes(settings.base_iri),
+                in_default_graph,
+                nquads=nquads,
+                default_graph=default,
             )
             sizes = ", ".join(f"{w.dump.filename} ({w.byte_size:,} B)" for w in written)
             progress(f"wrote dumps: {sizes} ({time.perf_counter() - step:.1f} s)")
             stats, (store, quads) = counted.result(), stored.result()
         nquads.unlink()
-        if quads != len(loaded):
-            raise RuntimeError(f"store holds {quads} quads after loading {len(loaded)}")
+        default.unlink()
+        if quads != len(loaded) + in_default:
+            raise RuntimeError(f"store holds {quads} quads after loading {len(loaded)} and {in_default} triples")
         built = dt.datetime.now(dt.UTC)
         description = describe.describe(
             settings.base_iri, stats, written, build_id=build_id, version=__version__, built=built
@@ -111,7 +121,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         (partial / DESCRIPTION_FILE).write_bytes(turtle)
         shapes = validation.shapes.serialize(format="turtle", encoding="utf-8")
         (partial / SHAPES_FILE).write_bytes(shapes)
-        listindex.write(loaded.store, partial, settings.base_iri, also=(turtle, shapes))  # for list pages
+        listindex.write(loaded.store, partial, settings.base_iri, in_default_graph)  # for list pages
         step = time.perf_counter()
         named = searchindex.write(loaded.store, partial, settings.base_iri)  # for /search
         progress(f"wrote the search index: {named:,} named things ({time.perf_counter() - step:.1f} s)")
@@ -126,6 +136,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
             "base_iri": settings.base_iri,
             "built": built.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "quads": quads,
+            "default_graph_triples": in_default,
             "triples": stats.triples,
             "graphs": stats.graphs,
             "dumps": {w.dump.filename: {"bytes": w.byte_size, "sha256": w.sha256} for w in written},
@@ -148,11 +159,11 @@ def _stats(loaded: Loaded, base_iri: str, described: str, progress: Progress) ->
     return stats
 
 
-def _store(partial: Path, nquads: Path, progress: Progress) -> tuple[ox.Store, int]:
-    """The build's on-disk store, bulk-loaded with the validated quads (Oxigraph's loader leaves the GIL free),
-    and the number of quads it holds."""
+def _store(partial: Path, nquads: Path, default: Path, progress: Progress) -> tuple[ox.Store, int]:
+    """The build's on-disk store, bulk-loaded with the validated quads and the default graph's triples (Oxigraph's
+    loader leaves the GIL free), and the number of quads it holds."""
     started = time.perf_counter()
-    store = oxigraph.create(partial, nquads)
+    store = oxigraph.create(partial, nquads, default)
     quads = len(store)
     progress(f"stored {quads} quads in {partial.name} ({time.perf_counter() - started:.1f} s)")
     return store, quads

@@ -1,10 +1,12 @@
 """Write the dumps of a build (every common RDF syntax) with their sizes and SHA-256 checksums.
 
-Triple syntaxes hold the union of all graphs (one triple is never in two graphs, so nothing is lost but the graph
-names); N-Quads, TriG and JSON-LD keep the named graphs. Oxigraph writes them all from the build's in-memory
-store, straight to files, and what is derived from its output is derived block by block as it is read back:
-Turtle is its TriG without the graph lines, N-Triples its N-Quads without the graph names, RDF/XML its writer fed
-with the N-Quads' triples, JSON-LD its expanded output compacted by :func:`compact_jsonld`. No dump is ever held
+N-Quads, TriG and JSON-LD hold every named graph, each statement with its source; the triple syntaxes (Turtle,
+N-Triples, RDF/XML) hold the project's default graph (:mod:`awardgraph.graph.defaultgraph`: what the sources
+state, what follows from it, the curation; no outside claim), since a syntax without graphs cannot tell a claim
+from a fact. Oxigraph writes them all from the build's in-memory store, straight to files, and what is derived
+from its output is derived block by block as it is read back: N-Triples are the default graph's lines of the
+N-Quads without the graph names, Turtle and RDF/XML Oxigraph's writers fed with those triples, JSON-LD its
+expanded output compacted by :func:`compact_jsonld`. No dump is ever held
 whole in memory (at a million triples they are 400 MB together), and the dumps are written in threads (Oxigraph's
 writers, zlib and hashlib leave the GIL free). The same input files give the same bytes, in the store's order
 (deterministic, not alphabetical), blank nodes aside: their labels are drawn anew each time a file is parsed.
@@ -18,9 +20,8 @@ import gzip
 import hashlib
 import json
 import mmap
-import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
@@ -28,10 +29,10 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from awardgraph import builds
+from awardgraph.graph import defaultgraph
 
 GZIP_LEVEL = 3  # at 1M triples: 3x less CPU than level 9 for files about 25 % larger (still ~1/20 of the text)
 BLOCK = 4 * 1024 * 1024  # bytes read at a time from a file being turned into another
-_GRAPH_OPEN = re.compile(rb"\S.* \{")
 _SCRATCH = ".scratch"  # suffix of the files the dumps are derived from (removed once they are)
 
 
@@ -39,7 +40,7 @@ class Dump(enum.Enum):
     """Each dump: file name, media type, EU file-type code, whether it keeps the named graphs."""
 
     TURTLE = ("awardgraph.ttl", "text/turtle", "RDF_TURTLE", False)
-    NTRIPLES_GZ = ("awardgraph.nt.gz", "application/n-triples", "RDF_N_TRIPLES", False)
+    NTRIPLES_GZ = (builds.NTRIPLES_DUMP, "application/n-triples", "RDF_N_TRIPLES", False)
     NQUADS_GZ = (builds.NQUADS_DUMP, "application/n-quads", "RDF_N_QUADS", True)
     TRIG = ("awardgraph.trig", "application/trig", "RDF_TRIG", True)
     JSONLD = ("awardgraph.jsonld", "application/ld+json", "JSON_LD", True)
@@ -79,29 +80,43 @@ def write_nquads(store: ox.Store, path: Path) -> Path:
 
 
 def write_dumps(
-    store: ox.Store, folder: Path, prefixes: dict[str, str], *, nquads: Path | None = None
+    store: ox.Store,
+    folder: Path,
+    prefixes: dict[str, str],
+    default_graphs: Collection[str],
+    *,
+    nquads: Path | None = None,
+    default_graph: Path | None = None,
 ) -> list[WrittenDump]:
-    """Write every dump of ``store`` (all its graphs: pass the store before the description is added).
+    """Write every dump of ``store`` (all its graphs: pass the store before the description is added); the triple
+    syntaxes hold the union of ``default_graphs``.
 
-    ``nquads`` is an N-Quads file of the store written by :func:`write_nquads`, if the caller has one (it is
-    left where it is); otherwise one is written in ``folder`` and removed at the end.
+    ``nquads`` is an N-Quads file of the store written by :func:`write_nquads`, and ``default_graph`` the
+    N-Triples of the default graph written from it by :func:`awardgraph.graph.defaultgraph.write_ntriples`, if the
+    caller has them (they are left where they are); otherwise they are written in ``folder`` and removed at the end.
     """
     folder.mkdir(parents=True, exist_ok=True)
     source = nquads if nquads is not None else write_nquads(store, folder / f"awardgraph.nq{_SCRATCH}")
-    used = _used_prefixes(source, {p: ns for p, ns in prefixes.items() if p not in ("id", "g")})
-    jobs: list[Callable[[], list[WrittenDump]]] = [
-        lambda: _ntriples_and_rdfxml(source, folder, used),  # the longest: first
-        lambda: [_jsonld(store, folder, used)],
-        lambda: _trig_and_turtle(store, folder, used),
-        lambda: [_gzipped(source, folder / Dump.NQUADS_GZ.filename, Dump.NQUADS_GZ, _same)],
-    ]
+    triples = default_graph or folder / f"awardgraph.nt{_SCRATCH}"
     try:
+        if default_graph is None:
+            defaultgraph.write_ntriples(source, default_graphs, triples)
+        used = _used_prefixes(source, {p: ns for p, ns in prefixes.items() if p not in ("id", "g")})
+        jobs: list[Callable[[], list[WrittenDump]]] = [
+            lambda: [_gzipped(triples, folder / Dump.NTRIPLES_GZ.filename, Dump.NTRIPLES_GZ, _same)],
+            lambda: [_jsonld(store, folder, used)],  # the longest: early
+            lambda: [_trig(store, folder, used), _written_by_oxigraph(triples, folder, Dump.TURTLE, used)],
+            lambda: [_written_by_oxigraph(triples, folder, Dump.RDFXML, used)],
+            lambda: [_gzipped(source, folder / Dump.NQUADS_GZ.filename, Dump.NQUADS_GZ, _same)],
+        ]
         with ThreadPoolExecutor(max_workers=4) as pool:
             futures = [pool.submit(job) for job in jobs]
             written = {w.dump: w for future in futures for w in future.result()}
     finally:
         if nquads is None:
             source.unlink(missing_ok=True)
+        if default_graph is None:
+            triples.unlink(missing_ok=True)
     return [written[dump] for dump in Dump]
 
 
@@ -167,12 +182,6 @@ def _same(block: bytes) -> bytes:
     return block
 
 
-def _triples(block: bytes) -> bytes:
-    """N-Triples from whole lines of N-Quads: each line loses its last term, the graph name (which holds no space)."""
-    lines = block.split(b"\n")
-    return b"".join(line[: line.rindex(b" ", 0, len(line) - 2)] + b" .\n" for line in lines if line)
-
-
 def _gzipped(
     source: Path, target: Path, dump: Dump, transform: Callable[[bytes], bytes], plain: BinaryIO | None = None
 ) -> WrittenDump:
@@ -202,72 +211,19 @@ def _gzip_header(level: int) -> bytes:
     return gzip.compress(b"", compresslevel=level, mtime=0)[:10]
 
 
-def _trig_and_turtle(store: ox.Store, folder: Path, prefixes: dict[str, str]) -> list[WrittenDump]:
+def _trig(store: ox.Store, folder: Path, prefixes: dict[str, str]) -> WrittenDump:
     trig = folder / Dump.TRIG.filename
     store.dump(trig, format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    return [_checksummed(trig, Dump.TRIG), _turtle(trig, folder / Dump.TURTLE.filename, prefixes)]
+    return _checksummed(trig, Dump.TRIG)
 
 
-def _turtle(trig: Path, target: Path, prefixes: dict[str, str]) -> WrittenDump:
-    """The union of the graphs as Turtle: Oxigraph's TriG with the ``<graph> {`` and ``}`` lines taken out.
-
-    Oxigraph writes each graph as a ``<name> {`` line, its triples indented by a tab, and a ``}`` line, and
-    escapes line breaks inside literals; if the text ever looks different, Turtle is written the slow way.
-    """
-    out = _Output(target)
-    try:
-        opened = 0  # graphs opened and not closed yet
-        for block in _blocks(trig, _after_newline):
-            lines = block.split(b"\n")  # the last is b"" unless the file ends without a line break
-            kinds = [_kind(line) for line in lines]
-            if "other" in kinds:
-                raise _Unexpected
-            opened += kinds.count("open") - kinds.count("close")
-            kept = [line[1:] if kind == "triple" else line for line, kind in zip(lines, kinds, strict=True)]
-            whole = zip(kept[:-1], kinds[:-1], strict=True)
-            out.write(b"".join(line + b"\n" for line, kind in whole if kind not in ("open", "close")))
-            if kinds[-1] not in ("open", "close"):
-                out.write(kept[-1])
-        if opened:
-            raise _Unexpected
-    except _Unexpected:
-        out.discard()
-        triples = (q.triple for q in ox.parse(path=trig, format=ox.RdfFormat.TRIG))
-        ox.serialize(triples, target, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-        return _checksummed(target, Dump.TURTLE)
-    except BaseException:
-        out.discard()
-        raise
-    return out.close(Dump.TURTLE)
-
-
-class _Unexpected(Exception):
-    """Oxigraph's TriG does not look as :func:`_turtle` expects."""
-
-
-def _kind(line: bytes) -> str:
-    if line.startswith(b"\t"):
-        return "triple"
-    if line == b"}":
-        return "close"
-    if not line or line.startswith(b"@prefix "):
-        return "keep"
-    return "open" if _GRAPH_OPEN.fullmatch(line) else "other"
-
-
-def _ntriples_and_rdfxml(nquads: Path, folder: Path, prefixes: dict[str, str]) -> list[WrittenDump]:
-    """N-Triples (gzipped), then RDF/XML of the same triples by Oxigraph's writer, fed by its N-Triples parser
-    (the cheapest way from a store's union of graphs to RDF/XML: about half the CPU of a CONSTRUCT)."""
-    scratch = folder / f"awardgraph.nt{_SCRATCH}"
-    try:
-        with scratch.open("wb") as plain:
-            ntriples = _gzipped(nquads, folder / Dump.NTRIPLES_GZ.filename, Dump.NTRIPLES_GZ, _triples, plain)
-        path = folder / Dump.RDFXML.filename
-        triples = ox.parse(path=scratch, format=ox.RdfFormat.N_TRIPLES)
-        ox.serialize(triples, path, format=ox.RdfFormat.RDF_XML, prefixes=prefixes)
-    finally:
-        scratch.unlink(missing_ok=True)
-    return [ntriples, _checksummed(path, Dump.RDFXML)]
+def _written_by_oxigraph(ntriples: Path, folder: Path, dump: Dump, prefixes: dict[str, str]) -> WrittenDump:
+    """The triples of the N-Triples file ``ntriples`` in ``dump``'s syntax, streamed through Oxigraph's parser and
+    writer (no triple is held: Turtle groups consecutive statements of one subject, which the file keeps together)."""
+    path = folder / dump.filename
+    fmt = ox.RdfFormat.TURTLE if dump is Dump.TURTLE else ox.RdfFormat.RDF_XML
+    ox.serialize(ox.parse(path=ntriples, format=ox.RdfFormat.N_TRIPLES), path, format=fmt, prefixes=prefixes)
+    return _checksummed(path, dump)
 
 
 def _jsonld(store: ox.Store, folder: Path, prefixes: dict[str, str]) -> WrittenDump:

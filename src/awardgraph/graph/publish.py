@@ -7,7 +7,9 @@ Readers of the store never see a half-loaded graph:
 2. **stage**: every graph is loaded into a fresh staging graph ``urn:awardgraph:staging:<publish-id>:<graph>``
    (SPARQL Update ``INSERT DATA`` in batches, or one Graph Store ``PUT`` per graph). Live graphs are untouched.
 3. **verify staging**: the store must hold, in each staging graph, as many triples as the data has.
-4. **switch**: ONE SPARQL Update request of ``MOVE GRAPH <staging> TO GRAPH <live>`` for every graph, plus
+4. **switch**: ONE SPARQL Update request of ``MOVE GRAPH <staging> TO GRAPH <live>`` for every graph (the
+   project's default graph, :func:`awardgraph.store.remote.default_graph_iri`, ``TO DEFAULT`` when the store keeps
+   it as its own default graph, ``AWARDGRAPH_DEFAULT_GRAPH=store``), plus
    ``DROP SILENT GRAPH`` for live graphs of the project that the data no longer has. A store that applies an
    update request atomically (Oxigraph, Fuseki/TDB2, GraphDB, Virtuoso in its default transaction mode) switches
    atomically. This request is never retried: sent twice, it would move empty graphs over the new ones.
@@ -32,12 +34,12 @@ from rdflib import Graph
 
 from awardgraph import __version__
 from awardgraph.config import Settings
-from awardgraph.graph import describe
+from awardgraph.graph import defaultgraph, describe
 from awardgraph.graph.build import check, description_graph, shapes_graph, to_nquads
 from awardgraph.graph.load import Loaded
 from awardgraph.store.base import StoreError
 from awardgraph.store.http import public_url
-from awardgraph.store.remote import RemoteStore, insert_text, ntriples, open_remote
+from awardgraph.store.remote import RemoteStore, default_graph_iri, insert_text, ntriples, open_remote
 
 Progress = Callable[[str], None]
 Graphs = dict[str, list[ox.Triple]]
@@ -85,13 +87,18 @@ def new_publish_id() -> str:
 
 
 def local_graphs(loaded: Loaded, base_iri: str, publish_id: str, *, shapes: Graph | None = None) -> Graphs:
-    """The validated data's triples per named graph, plus the graphs a build adds to its store: the dataset
-    description (``{base}dataset``, which also identifies the publish for servers: ``dcat:version`` is the
-    publish id, ``dcterms:modified`` its time) and the shapes validated with (``{base}shapes``)."""
+    """The validated data's triples per named graph, plus the graphs a build adds to its store: the project's
+    default graph (:func:`~awardgraph.store.remote.default_graph_iri`), the dataset description (``{base}dataset``,
+    which also identifies the publish for servers: ``dcat:version`` is the publish id, ``dcterms:modified`` its
+    time) and the shapes validated with (``{base}shapes``)."""
     nquads = to_nquads(loaded)
     graphs: Graphs = {}
     for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
         graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+    in_default = defaultgraph.graphs(loaded.store, base_iri)
+    # blank nodes get labels of their own: a label in two graphs of one update request is refused by Virtuoso, and a
+    # blank node shared by two graphs is one node per graph in a remote store anyway
+    graphs[default_graph_iri(base_iri)] = [_own_blanks(t) for g in sorted(in_default) for t in graphs.get(g, [])]
     memory = ox.Store()
     memory.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     described = description_graph(base_iri)
@@ -106,6 +113,13 @@ def local_graphs(loaded: Loaded, base_iri: str, publish_id: str, *, shapes: Grap
     return {graph: triples for graph, triples in sorted(graphs.items()) if triples}
 
 
+def _own_blanks(t: ox.Triple) -> ox.Triple:
+    if not _has_blank(t):
+        return t
+    s, o = (ox.BlankNode(f"d{n.value}") if isinstance(n, ox.BlankNode) else n for n in (t.subject, t.object))
+    return ox.Triple(s, t.predicate, o)  # type: ignore[arg-type]
+
+
 def staging_name(publish_id: str, graph: str) -> str:
     return f"{STAGING}{publish_id}:{graph}"
 
@@ -118,6 +132,8 @@ class _Publisher:
         self.publish_id, self.say = publish_id, progress
         self.base = settings.base_iri
         self.staging = {g: staging_name(publish_id, g) for g in graphs}
+        # the project's default graph: the store's own default graph (store mode), or a named graph (listed mode)
+        self.own_default = default_graph_iri(self.base) if settings.default_graph == "store" else None
         self.triples = sum(len(t) for t in graphs.values())
         self.steps: dict[str, float] = {}
 
@@ -199,7 +215,11 @@ class _Publisher:
     # -- 4. switch ------------------------------------------------------------------------------------------------
 
     def _switch(self, obsolete: Sequence[str]) -> None:
-        operations = [f"MOVE GRAPH {ox.NamedNode(self.staging[g])} TO GRAPH {ox.NamedNode(g)}" for g in self.graphs]
+        operations = [
+            f"MOVE GRAPH {ox.NamedNode(self.staging[g])} TO "
+            + ("DEFAULT" if g == self.own_default else f"GRAPH {ox.NamedNode(g)}")
+            for g in self.graphs
+        ]
         operations += [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in obsolete]
         self.store.update(" ;\n".join(operations))
         gone = f", removed {len(obsolete)} graph(s) the data no longer has" if obsolete else ""
@@ -230,12 +250,21 @@ class _Publisher:
 
     def _verify_live(self) -> None:
         try:
-            counts = self.store.graph_counts(list(self.graphs))
+            counts = self.store.graph_counts([g for g in self.graphs if g != self.own_default])
+            if self.own_default is not None:
+                counts[self.own_default] = self.store.default_count()
             extra = sorted(set(self.store.graphs(self.base, fresh=True)) - set(self.graphs))
         except StoreError as exc:
             raise PublishFailed(f"the graphs were switched, but verifying them failed: {exc}") from None
         total = sum(counts.values())
         wrong = [g for g, t in self.graphs.items() if counts.get(g, 0) != len(t)]
+        if self.own_default in wrong:
+            raise PublishFailed(
+                f"the graphs were switched, but the store's default graph holds {counts[self.own_default]:,} "
+                f"triples where the project's has {len(self.graphs[self.own_default]):,}: a store whose default graph "
+                "is the union of its graphs (Oxigraph server with --union-default-graph, Virtuoso, GraphDB) needs "
+                "AWARDGRAPH_DEFAULT_GRAPH=listed (docs/deployment.md)"
+            )
         if wrong or extra:
             raise PublishFailed(
                 f"the graphs were switched, but the store now holds {total:,} triples of this project where the "

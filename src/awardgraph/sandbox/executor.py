@@ -126,7 +126,6 @@ class Executor:
                 job["query"],
                 base_iri=job["base_iri"],
                 prefixes=job["prefixes"] or None,
-                use_default_graph_as_union=job["union"] and job["default_graphs"] is None,
                 default_graph=_graphs(job["default_graphs"]),  # type: ignore[arg-type]
                 named_graphs=_graphs(job["named_graphs"]),  # type: ignore[arg-type]
             )

@@ -74,7 +74,6 @@ class Job:
     max_triples: int
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
-    union: bool = True
     parse_only: bool = False  # parse and plan the query, do not run it (``store``: ``executor.PARSE_ONLY``)
 
     def message(self, timeout: float) -> bytes:

@@ -3,9 +3,10 @@
 Oxigraph's in-memory store answers what scans (text search, aggregates, sorted pages, exports) 2-15 times faster
 than its RocksDB store (docs/performance.md), but a copy per query process would cost that memory many times over.
 So ``serve`` starts this process before its workers (``python -m awardgraph.sandbox.zygote ROOT SOCKET LIMIT PID``):
-it loads the current build into memory once, from the build's own files (the N-Quads dump, then the dataset
-description and shapes graphs read from the build's store), checks that the copy holds as many quads as the store,
-and answers on a Unix socket in the server's private runtime folder. A worker's pool asks it for a query process
+it loads the current build into memory once, from the build's own files (the N-Quads dump of the named graphs, the
+N-Triples dump of the default graph, then the dataset description and shapes graphs read from the build's store),
+checks that the copy holds as many quads as the store, and answers on a Unix socket in the server's private
+runtime folder. A worker's pool asks it for a query process
 (:func:`spawn`); it forks one, which shares the copy's pages copy-on-write and runs the executor's job loop
 (:func:`awardgraph.sandbox.executor.answer_jobs`) over it, and hands back over the socket:
 
@@ -228,8 +229,9 @@ def _copy(build: Path, store: str, limit: int) -> tuple[ox.Store | None, str]:
         return None, f"{quads:,} quads is more than AWARDGRAPH_MEMORY_COPY ({limit:,})"
     disk = ox.Store.read_only(store)
     copy = ox.Store()
-    with gzip.open(build / builds.DUMPS_FOLDER / builds.NQUADS_DUMP, "rb") as dump:
-        copy.bulk_load(dump, format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]  # a GzipFile is an IO[bytes]
+    for name, fmt in ((builds.NQUADS_DUMP, ox.RdfFormat.N_QUADS), (builds.NTRIPLES_DUMP, ox.RdfFormat.N_TRIPLES)):
+        with gzip.open(build / builds.DUMPS_FOLDER / name, "rb") as dump:  # the named graphs, the default graph
+            copy.bulk_load(dump, format=fmt)  # type: ignore[arg-type]  # a GzipFile is an IO[bytes]
     # Oxigraph names the blank nodes of what it loads afresh: those quads come from the store itself, so that a
     # blank node has the same name in an answer from the copy and one from the disk (the site's pages read the
     # disk). Only the graphs that have any are read from the disk (a scan of the whole store takes 10 s at 1M).

@@ -5,9 +5,12 @@ Two stores satisfy it: :class:`awardgraph.store.oxigraph.EmbeddedStore` (pyoxigr
 Graph Store Protocol endpoint). Callers hold a :class:`Store` and cannot tell which one they have: results come
 back as pyoxigraph's own result objects either way (``QuerySolutions``, ``QueryBoolean``, ``QueryTriples``).
 
-Dataset semantics are the same for both: a query with no ``default_graphs`` sees the **union of the named graphs**
-as its default graph (awardgraph keeps every statement in a named graph of its own source). How each remote store
-is made to behave that way is described in :mod:`awardgraph.store.remote` and ``docs/deployment.md``.
+Dataset semantics are the same for both: every statement is in a named graph of its own source, and a query that
+names no graph (no ``default_graphs``/``named_graphs``, no ``FROM``) sees the project's **default graph**: the
+union of the stated, derived and curated graphs, the graph descriptions and the ontology, without the outside
+claims, the shapes or the dataset description (:mod:`awardgraph.graph.defaultgraph`). ``GRAPH`` reaches every
+named graph. How each store is made to behave that way is described in :mod:`awardgraph.store.remote` and
+``docs/deployment.md``.
 """
 
 from __future__ import annotations
@@ -56,13 +59,12 @@ class Store(Protocol):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
-        union_default_graph: bool = True,
         substitutions: Mapping[str, Term] | None = None,
         prefixes: Mapping[str, str] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query. With no ``default_graphs`` and ``union_default_graph`` the default graph is the
-        union of the named graphs; ``substitutions`` bind variables to terms before evaluation; ``prefixes`` are
-        declared unless the query declares the same prefix itself."""
+        """Run a SPARQL query. ``default_graphs``/``named_graphs`` (the protocol's dataset) replace the query's own
+        ``FROM``/``FROM NAMED``; with neither, the default graph is the project's; ``substitutions`` bind variables
+        to terms before evaluation; ``prefixes`` are declared unless the query declares the same prefix itself."""
         ...
 
     def count(self) -> int:

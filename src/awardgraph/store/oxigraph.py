@@ -1,7 +1,8 @@
 """The embedded store: pyoxigraph on disk, written once by a build and opened read-only to serve.
 
-Query semantics: the default graph is the union of all named graphs (the data keeps every statement in a named
-graph of its own source), unless the caller names the default graph(s) explicitly.
+Query semantics: the store's own default graph is the project's default graph, which the build writes as a copy
+of the graphs it is the union of (:mod:`awardgraph.graph.defaultgraph`); every statement is also in the named
+graph of its source.
 """
 
 from __future__ import annotations
@@ -21,20 +22,23 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 LOAD_SLICE = 64 * 1024 * 1024  # bytes of N-Quads per bulk load: Oxigraph's loader holds ~1 KB per quad it loads
 
 
-def create(build: Path, nquads: Path, *, slice_bytes: int = LOAD_SLICE) -> ox.Store:
-    """A new on-disk store inside ``build``, bulk-loaded from the N-Quads file ``nquads``.
+def create(build: Path, nquads: Path, default: Path, *, slice_bytes: int = LOAD_SLICE) -> ox.Store:
+    """A new on-disk store inside ``build``, bulk-loaded from the N-Quads file ``nquads`` (the named graphs) and
+    the N-Triples file ``default`` (the default graph).
 
     The file goes in in slices of whole lines (``slice_bytes`` each): Oxigraph's bulk loader sorts what it is given
     in memory, about 1 GB for a million quads at once, a quarter of that in 64 MiB slices; RocksDB merges the
     slices' files as they arrive, for about the same CPU in all.
     """
     store = ox.Store(str(build / STORE_FOLDER))
-    with nquads.open("rb") as file:
-        while True:
-            chunk = _Slice(file, slice_bytes)
-            store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]  # it only calls read()
-            if chunk.at_end:
-                return store
+    for path, fmt in ((nquads, ox.RdfFormat.N_QUADS), (default, ox.RdfFormat.N_TRIPLES)):
+        with path.open("rb") as file:
+            while True:
+                chunk = _Slice(file, slice_bytes)
+                store.bulk_load(chunk, format=fmt)  # type: ignore[arg-type]  # it only calls read()
+                if chunk.at_end:
+                    break
+    return store
 
 
 class _Slice:
@@ -73,21 +77,18 @@ class EmbeddedStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
-        union_default_graph: bool = True,
         substitutions: Mapping[str, Term] | None = None,
         prefixes: Mapping[str, str] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query; with no ``default_graphs`` the default graph is the union of the named graphs.
+        """Run a SPARQL query over the store's dataset (its default graph is the project's), or over the one the
+        caller (``default_graphs``, ``named_graphs``) or the query (``FROM``, ``FROM NAMED``) names.
 
-        ``union_default_graph=False`` leaves the dataset to the query itself (its ``FROM``/``FROM NAMED``; without
-        them the store's own default graph, which builds leave empty). ``substitutions`` binds variables to terms
-        before evaluation (SEP-0007): the safe way to put an IRI from a request into a query. ``prefixes`` are
-        declared for the query unless it declares the same prefix itself.
+        ``substitutions`` binds variables to terms before evaluation (SEP-0007): the safe way to put an IRI from a
+        request into a query. ``prefixes`` are declared for the query unless it declares the same prefix itself.
         """
         return self._store.query(
             sparql,
             base_iri=base_iri,
-            use_default_graph_as_union=default_graphs is None and union_default_graph,
             default_graph=None if default_graphs is None else [ox.NamedNode(g) for g in default_graphs],
             named_graphs=None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs],
             substitutions={ox.Variable(k): v for k, v in substitutions.items()} if substitutions else None,

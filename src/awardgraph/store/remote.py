@@ -4,12 +4,14 @@ Results come back as the embedded store's: ``QuerySolutions`` and ``QueryBoolean
 SPARQL JSON results, ``QueryTriples`` from the store's N-Triples (or Turtle, RDF/XML) answer. Differences between
 stores are handled here, not by callers:
 
-- **Default graph.** awardgraph's default graph is the union of the named graphs. ``union="store"`` relies on the
-  store for that (Oxigraph server started with ``--union-default-graph``; Virtuoso, whose default graph is every
-  graph when the request names none; GraphDB; Fuseki with ``tdb2:unionDefaultGraph``). ``union="listed"`` makes
-  the graphs under ``scope`` (the base IRI) the dataset of every query, written into it as ``FROM`` and
-  ``FROM NAMED`` clauses, for stores whose default graph is a graph of its own (Oxigraph server without the flag)
-  or holds other data (Virtuoso's system graphs, other projects); the list is read from the store and kept for
+- **Default graph.** awardgraph's default graph is a copy of the graphs the project vouches for
+  (:mod:`awardgraph.graph.defaultgraph`), which ``publish`` writes as the graph :func:`default_graph_iri`
+  (``{base}graph/default``). ``default_graph="store"`` is for a store whose default graph is a graph of its own
+  (Oxigraph server *without* ``--union-default-graph``, Fuseki/TDB2 without ``unionDefaultGraph``): ``publish``
+  moves the copy into the store's default graph, and queries go as they are. ``default_graph="listed"`` is for a
+  store whose default graph is every graph (Virtuoso, GraphDB) or that holds other data: the copy stays a named
+  graph, and every query that names no dataset gets ``FROM <{base}graph/default>`` and a ``FROM NAMED`` clause
+  per graph under ``scope`` (the base IRI); the list is read from the store and kept for
   :data:`GRAPH_LIST_SECONDS` (or until :meth:`RemoteStore.forget_graphs`).
 - **Datasets** given with a query (``default_graphs``, ``named_graphs``, or the query's own ``FROM`` clauses) are
   sent as the protocol's ``default-graph-uri``/``named-graph-uri``, whole: an empty list becomes one graph that
@@ -49,7 +51,7 @@ from awardgraph.store import answers, describing, sparqltext
 from awardgraph.store.base import QueryRefused, QueryResult, StoreError, StoreUnavailable, Term
 from awardgraph.store.http import Client, Credentials, Reply
 
-UnionMode = Literal["store", "listed"]
+DefaultGraphMode = Literal["store", "listed"]
 GRAPH_LIST_SECONDS = 30.0
 EMPTY_GRAPH = "urn:awardgraph:empty"  # stands for an empty list of graphs: no store holds it
 Form = list[tuple[str, str]]
@@ -79,13 +81,13 @@ class RemoteStore:
         timeout: float = 30.0,
         update_timeout: float = 600.0,
         retries: int = 2,
-        union: UnionMode = "store",
+        default_graph: DefaultGraphMode = "store",
         scope: str | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or endpoint
         self.graph_store = graph_store
-        self.union, self.scope = union, scope
+        self.default_graph, self.scope = default_graph, scope
         self._update_timeout = update_timeout
         self._client = Client(credentials, timeout=timeout, retries=retries)
         self._graph_list: tuple[float, list[str]] | None = None
@@ -100,14 +102,13 @@ class RemoteStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
-        union_default_graph: bool = True,
         substitutions: Mapping[str, Term] | None = None,
         prefixes: Mapping[str, str] | None = None,
     ) -> QueryResult:
         """Run a query and return pyoxigraph's result objects, as :class:`EmbeddedStore` does (the same dataset
         semantics, the same syntax errors, the same ``DESCRIBE``)."""
         self._parse(sparql, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
-        dataset = self._dataset(sparql, default_graphs, named_graphs, union_default_graph, base_iri, prefixes)
+        dataset = self._dataset(sparql, default_graphs, named_graphs, base_iri, prefixes)
 
         def send(text: str, accept: str) -> QueryResult:
             text, form = self._prepare(text, dataset, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
@@ -131,14 +132,13 @@ class RemoteStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
-        union_default_graph: bool = True,
         substitutions: Mapping[str, Term] | None = None,
         prefixes: Mapping[str, str] | None = None,
     ) -> Reply:
         """Run a query and return the store's answer as it came (a passthrough that keeps the store's format;
         the same dataset and syntax rules as :meth:`query`, but the store's own ``DESCRIBE``)."""
         self._parse(sparql, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
-        dataset = self._dataset(sparql, default_graphs, named_graphs, union_default_graph, base_iri, prefixes)
+        dataset = self._dataset(sparql, default_graphs, named_graphs, base_iri, prefixes)
         text, form = self._prepare(sparql, dataset, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
         return self._send_query(text, accept, form)
 
@@ -172,22 +172,25 @@ class RemoteStore:
         sparql: str,
         default_graphs: Sequence[str] | None,
         named_graphs: Sequence[str] | None,
-        union_default_graph: bool,
         base_iri: str | None,
         prefixes: Mapping[str, str] | None,
     ) -> Dataset | None:
         """The dataset that gives the query what the embedded store would give it (``None``: the store's own)."""
+        listed = self.default_graph == "listed" and self.scope is not None
         if default_graphs is None and named_graphs is None:
-            if not union_default_graph:
-                own = sparqltext.dataset_clauses(sparql, base_iri=base_iri, prefixes=prefixes)
-                if own is not None:
-                    return Dataset(own.default, own.named)
-            if self.union != "listed":
+            own = sparqltext.dataset_clauses(sparql, base_iri=base_iri, prefixes=prefixes)
+            if own is not None:
+                return Dataset(own.default, own.named)
+            if not listed:
                 return None
-            return Dataset(tuple(self.graphs()) if union_default_graph else (), tuple(self.graphs()), in_text=True)
-        if default_graphs is None:
-            default_graphs = self.graphs() if union_default_graph else ()
+            return Dataset((self._default_iri(),), tuple(self.graphs()), in_text=True)
+        if default_graphs is None:  # the project's default graph: only a listed one can be named
+            default_graphs = (self._default_iri(),) if listed else ()
         return Dataset(tuple(default_graphs), tuple(self.graphs() if named_graphs is None else named_graphs))
+
+    def _default_iri(self) -> str:
+        assert self.scope is not None
+        return default_graph_iri(self.scope)
 
     def _prepare(
         self,
@@ -246,7 +249,10 @@ class RemoteStore:
         start = prefix if prefix is not None else self.scope
         where = f"FILTER(STRSTARTS(STR(?g), {_string(start)}))" if start else ""
         rows = self._select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {where} }}")
-        found = sorted(row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri")
+        copy = default_graph_iri(self.scope) if self.scope else None  # the default graph, not a graph of its own
+        found = sorted(
+            row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri" and row["g"]["value"] != copy
+        )
         if prefix is None:
             self._graph_list = (time.monotonic(), found)
         return found
@@ -262,9 +268,18 @@ class RemoteStore:
             counts.update({row["g"]["value"]: int(row["n"]["value"]) for row in rows if "g" in row})
         return counts
 
+    def default_count(self) -> int:
+        """Triples in the store's own default graph (``store`` mode: the project's default graph)."""
+        rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(rows[0]["n"]["value"]) if rows else 0
+
     def count(self) -> int:
-        """Quads in the named graphs under the store's scope (all named graphs when it has none)."""
-        where = f"FILTER(STRSTARTS(STR(?g), {_string(self.scope)}))" if self.scope else ""
+        """Quads in the named graphs under the store's scope (all named graphs when it has none), the copy that
+        is the default graph left out."""
+        where = ""
+        if self.scope:
+            copy = ox.NamedNode(default_graph_iri(self.scope))
+            where = f"FILTER(STRSTARTS(STR(?g), {_string(self.scope)}) && ?g != {copy})"
         rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {where} }}")
         return int(rows[0]["n"]["value"]) if rows else 0
 
@@ -345,9 +360,14 @@ def open_remote(settings: Settings, endpoint: str | None = None) -> RemoteStore:
         timeout=settings.remote_timeout,
         update_timeout=settings.update_timeout,
         retries=settings.remote_retries,
-        union=settings.union_graphs,  # type: ignore[arg-type]  # validated by Settings
+        default_graph=settings.default_graph,  # type: ignore[arg-type]  # validated by Settings
         scope=settings.base_iri,
     )
+
+
+def default_graph_iri(base_iri: str) -> str:
+    """The graph ``publish`` writes the project's default graph as (``listed`` mode keeps it under this name)."""
+    return f"{base_iri}graph/default"
 
 
 def ntriples(triples: Iterable[ox.Triple]) -> bytes:

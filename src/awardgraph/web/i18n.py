@@ -102,10 +102,12 @@ UI: dict[str, dict[str, str]] = {
     "results_as": {"en": "Results as", "pl": "Wyniki jako"},
     "results": {"en": "Results", "pl": "Wyniki"},
     "endpoint_help": {
-        "en": "SPARQL 1.1 query endpoint. The default graph is the union of all named graphs; "
-        "the prefixes below are declared for you.",
-        "pl": "Punkt dostępowy SPARQL 1.1. Graf domyślny to suma wszystkich grafów nazwanych; "
-        "poniższe prefiksy są zadeklarowane automatycznie.",
+        "en": "SPARQL 1.1 query endpoint. A query that names no graph sees what the source states, what follows "
+        "from it and the editors' curation; outside claims, the shapes and the catalogue are in their named graphs "
+        "(GRAPH ?g, FROM NAMED). The prefixes below are declared for you.",
+        "pl": "Punkt dostępowy SPARQL 1.1. Zapytanie bez wskazanego grafu widzi to, co podaje źródło, co z tego "
+        "wynika, oraz opracowanie redakcji; twierdzenia innych stron, kształty SHACL i opis katalogu są w swoich "
+        "grafach nazwanych (GRAPH ?g, FROM NAMED). Poniższe prefiksy są zadeklarowane automatycznie.",
     },
     "classes_heading": {"en": "Classes", "pl": "Klasy"},
     "properties_heading": {"en": "Properties", "pl": "Właściwości"},

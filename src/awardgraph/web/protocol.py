@@ -118,7 +118,6 @@ def execute(store: Store, request: QueryRequest, *, base_iri: str, prefixes: Map
             request.query,
             default_graphs=request.default_graphs,
             named_graphs=request.named_graphs,
-            union_default_graph=not lexer.declares_dataset(request.query),
             base_iri=base_iri,
             prefixes=prefixes,
         )

@@ -131,7 +131,6 @@ def _run(
         max_triples=limits.triples,
         default_graphs=parsed.default_graphs,
         named_graphs=parsed.named_graphs,
-        union=not lexer.declares_dataset(parsed.query),
         parse_only=not embedded,
     )
     try:
