@@ -11,10 +11,11 @@ from flask.testing import FlaskClient
 from httphelp import media_type
 
 DOCUMENT_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
+RESOURCE_TYPES = [*DOCUMENT_TYPES, "application/trig", "application/n-quads"]  # things and graphs: quads too
 DOCUMENTS = [
-    ("/doc/person/jan-kowalski", DOCUMENT_TYPES),
-    ("/doc/place/lublin", DOCUMENT_TYPES),
-    ("/graph/site/f01", DOCUMENT_TYPES),
+    ("/doc/person/jan-kowalski", RESOURCE_TYPES),
+    ("/doc/place/lublin", RESOURCE_TYPES),
+    ("/graph/site/f01", RESOURCE_TYPES),
     ("/ontology", DOCUMENT_TYPES),
     ("/dataset", DOCUMENT_TYPES),
     ("/shapes", DOCUMENT_TYPES),

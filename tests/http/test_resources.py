@@ -141,6 +141,8 @@ def test_linked_data_headers(client: FlaskClient) -> None:
         f"{DOC}.jsonld": "application/ld+json",
         f"{DOC}.rdf": "application/rdf+xml",
         f"{DOC}.nt": "application/n-triples",
+        f"{DOC}.trig": "application/trig",
+        f"{DOC}.nq": "application/n-quads",
     }
     for url, media in links.items():
         alternate = client.get(url)

@@ -28,6 +28,7 @@ REQUIRED = {  # the questions the cookbook must answer (issue 7)
     "04-editions-in-date-order",
     "05-what-each-practice-is",
     "06-sources-of-a-fact",
+    "07-what-outside-pages-claim",  # issue 12
 }
 
 

@@ -135,7 +135,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
             "awardgraph": __version__,
             "base_iri": settings.base_iri,
             "built": built.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "quads": quads,
+            "quads": quads - in_default,  # in the named graphs, besides the description and shapes added after
             "default_graph_triples": in_default,
             "triples": stats.triples,
             "graphs": stats.graphs,

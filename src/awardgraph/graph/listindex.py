@@ -12,7 +12,7 @@ an English and any label. Where a thing has several labels of a kind, the index 
 >>> a, t = ox.NamedNode("http://x.org/id/a"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 >>> store.add(ox.Quad(a, t, ox.NamedNode("http://x.org/C"), ox.NamedNode("http://x.org/g")))
 >>> folder = pathlib.Path(tempfile.mkdtemp())
->>> write(store, folder, "http://x.org/")
+>>> write(store, folder, "http://x.org/", ["http://x.org/g"])
 1
 >>> index = ListIndex.open(folder)
 >>> index.classes(), index.page("http://x.org/C", offset=0, limit=10)

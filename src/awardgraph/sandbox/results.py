@@ -215,8 +215,8 @@ def _ntriples(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str
     return str(term)
 
 
-def used_prefixes(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
-    """The prefixes of ``prefixes`` that some IRI in ``triples`` starts with."""
+def used_prefixes(triples: Iterable[ox.Triple] | Iterable[ox.Quad], prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes of ``prefixes`` that some IRI in ``triples`` (or quads) starts with."""
     iris = {
         term.value
         for t in triples

@@ -224,7 +224,8 @@ class Zygote:
 def _copy(build: Path, store: str, limit: int) -> tuple[ox.Store | None, str]:
     """The in-memory copy of ``build`` (its store at ``store``), or ``None`` and why not."""
     manifest = json.loads((build / builds.MANIFEST_FILE).read_text(encoding="utf-8"))
-    quads, base = int(manifest["quads"]), str(manifest["base_iri"])
+    quads = int(manifest["quads"]) + int(manifest.get("default_graph_triples", 0))
+    base = str(manifest["base_iri"])
     if quads > limit:
         return None, f"{quads:,} quads is more than AWARDGRAPH_MEMORY_COPY ({limit:,})"
     disk = ox.Store.read_only(store)

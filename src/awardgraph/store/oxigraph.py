@@ -7,11 +7,14 @@ graph of its source.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
+
+from awardgraph import builds
 
 STORE_FOLDER = "oxigraph"
 
@@ -69,6 +72,9 @@ class EmbeddedStore:
     def __init__(self, build: Path) -> None:
         self.build = build
         self._store = ox.Store.read_only(str(build / STORE_FOLDER))
+        manifest = build / builds.MANIFEST_FILE  # a build being checked before it is finished has none yet
+        facts = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+        self._in_default = int(facts.get("default_graph_triples", 0))
 
     def query(
         self,
@@ -96,8 +102,8 @@ class EmbeddedStore:
         )
 
     def count(self) -> int:
-        """Quads in the store."""
-        return len(self._store)
+        """Quads in the store's named graphs (the default graph is a copy of some of them)."""
+        return len(self._store) - self._in_default
 
     def close(self) -> None:
         """Let go of the store's files (pyoxigraph closes them when the last reference goes); not used after."""

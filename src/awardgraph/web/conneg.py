@@ -134,6 +134,9 @@ FORMATS: dict[str, Format] = {
 
 #: A resource document (``/doc/...``, ``/ontology``, ``/dataset``): HTML first, for ``*/*`` and browsers.
 DOCUMENT = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES)
+#: The document of a thing or a named graph (``/doc/...``, ``/graph/...``): also in the quad formats, which keep
+#: each statement in the named graph of its source.
+RESOURCE = (*DOCUMENT, TRIG, NQUADS)
 #: The RDF formats of a document, the alternates every document lists.
 DOCUMENT_RDF = (TURTLE, JSONLD, RDFXML, NTRIPLES)
 #: CONSTRUCT and DESCRIBE results: Turtle first; HTML only when asked for.

@@ -3,9 +3,16 @@
 A document of ``{base}id/x`` holds the thing's own statements, the statements of the blank nodes it points to, the
 labels of everything it links to, the statements pointing at it (one page of :data:`INBOUND_PAGE`, in subject
 and property order) with the labels of their subjects, and the document's own metadata (``foaf:primaryTopic``,
-``void:inDataset``, licence). When more statements point at the thing than one page holds, the document is page 1
-of them and ``{doc}?inbound-page=N`` is page N: the same description with the next window of inbound statements,
-and Hydra paging triples (a ``hydra:Collection`` ``{doc}#inbound`` with ``hydra:totalItems``, and this page as a
+``void:inDataset``, licence). Its triples are the default graph's (no outside claim: see
+:mod:`awardgraph.graph.defaultgraph`), and it links every named graph that holds a statement about the thing:
+``prov:wasDerivedFrom`` the graphs its statements come from, ``rdfs:seeAlso`` the graphs of claims it leaves out,
+each with what ``graph/provenance`` says of it (status, quote, source). The quad formats (TriG, N-Quads) hold
+every statement about the thing in the graph that holds it, outside claims included, and the graphs'
+descriptions in ``graph/provenance``; the HTML page shows every statement with its graphs.
+
+When more statements point at the thing than one page holds, the document is page 1 of them and
+``{doc}?inbound-page=N`` is page N: the same description with the next window of inbound statements, and Hydra
+paging triples (a ``hydra:Collection`` ``{doc}#inbound`` with ``hydra:totalItems``, and this page as a
 ``hydra:PartialCollectionView`` with ``hydra:first``/``previous``/``next``/``last``). All queries are the named
 ones in :mod:`awardgraph.queries`; the IRI is bound, never spliced into text.
 """
@@ -24,6 +31,8 @@ INBOUND_PAGE = 500  # statements pointing at a thing per page of its document
 PAGE_PARAMETER = "inbound-page"
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 FOAF_DOCUMENT = ox.NamedNode("http://xmlns.com/foaf/0.1/Document")
 FOAF_PRIMARY_TOPIC = ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
 VOID_IN_DATASET = ox.NamedNode("http://rdfs.org/ns/void#inDataset")
@@ -82,6 +91,7 @@ class Assertion:
     status: str | None = None
     quotes: tuple[ox.Literal, ...] = ()
     sources: tuple[str, ...] = ()
+    carried: bool = True  # its statement is in the default graph (and so in the triple formats)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,6 +104,8 @@ class Description:
     inbound_counts: dict[str, int]
     provenance: dict[tuple[str, str], list[Assertion]]
     paging: Paging = Paging(1, 0, INBOUND_PAGE)
+    claims: list[ox.Triple] = dataclasses.field(default_factory=list)  # HTML only: statements outside the default
+    quads: list[ox.Quad] | None = None  # the quad formats' statements (asked for with ``quads=True``)
 
     @property
     def inbound_total(self) -> int:
@@ -111,14 +123,22 @@ def exists(build: Build, iri: str, base_iri: str) -> bool:
 
 
 def describe(
-    build: Build, iri: str, *, base_iri: str, document: str | None, for_page: bool = False, page: int = 1
+    build: Build,
+    iri: str,
+    *,
+    base_iri: str,
+    document: str | None,
+    for_page: bool = False,
+    page: int = 1,
+    quads: bool = False,
 ) -> Description | None:
     """The description of ``iri`` with page ``page`` of the statements pointing at it, or ``None`` if the dataset
     knows nothing of it (a page past the last one comes back with ``exists`` false).
 
-    ``document`` is the canonical IRI of the describing document, which gets its metadata triples; ``None`` for a
-    resource that is its own document (the ontology, the dataset, a named graph). ``for_page`` adds what only the
-    HTML page shows (provenance per statement); the triples are the same either way.
+    ``document`` is the canonical IRI of the describing document, which gets its metadata triples and links to
+    its graphs; ``None`` for a resource that is its own document (the ontology, the dataset, a named graph).
+    ``for_page`` adds what only the HTML page shows (provenance per statement, and the statements of outside
+    claims); ``quads`` the statements of the quad formats. The triples are the same either way.
     """
     if not exists(build, iri, base_iri):
         return None
@@ -136,25 +156,77 @@ def describe(
     paging = Paging(page, sum(counts.values()) if counts else shown, INBOUND_PAGE)
     triples += inbound
     this_document = page_iri(document or iri, page)
+    found, claims = provenance(build, iri, base_iri, set(triples))
+    metadata = []
     if document is not None:
-        triples += document_metadata(build, iri, this_document, base_iri)
+        metadata += document_metadata(build, iri, this_document, base_iri)
+        metadata += graph_links(build, iri, this_document, found, base_iri)
     if paging.paged:
-        triples += paging_triples(document or iri, paging)
-    found = provenance(build, iri, base_iri) if for_page else {}
-    return Description(iri, this_document if document else None, unique(triples), counts, found, paging)
+        metadata += paging_triples(document or iri, paging)
+    statements = None
+    if quads:
+        statements = [*statement_quads(build, iri, base_iri, page), *(_quad(t) for t in metadata)]
+        statements += [
+            _quad(t, ox.NamedNode(f"{base_iri}graph/provenance")) for t in _descriptions(build, iri, base_iri)
+        ]
+    return Description(
+        iri,
+        this_document if document else None,
+        unique([*triples, *metadata]),
+        counts,
+        found if for_page else {},
+        paging,
+        claims if for_page else [],
+        unique_quads(statements) if statements is not None else None,
+    )
+
+
+def graph_links(
+    build: Build, iri: str, document: str, found: dict[tuple[str, str], list[Assertion]], base_iri: str
+) -> list[ox.Triple]:
+    """The document's links to the named graphs that hold statements about ``iri``, with their descriptions:
+    ``prov:wasDerivedFrom`` the graphs of the statements it carries, ``rdfs:seeAlso`` the others (outside claims)."""
+    doc = ox.NamedNode(document)
+    described = [a for assertions in found.values() for a in assertions if a.status is not None]  # not ontology
+    carried = {a.graph for a in described if a.carried}
+    every = {a.graph for a in described}
+    links = [ox.Triple(doc, PROV_DERIVED if g in carried else RDFS_SEE_ALSO, ox.NamedNode(g)) for g in sorted(every)]
+    return links + _descriptions(build, iri, base_iri)
+
+
+def _descriptions(build: Build, iri: str, base_iri: str) -> list[ox.Triple]:
+    return queries.construct(build.store, "graph-descriptions", base_iri=base_iri, this=iri)
+
+
+def statement_quads(build: Build, iri: str, base_iri: str, page: int) -> list[ox.Quad]:
+    """Every statement about ``iri`` in the graph that holds it, and the page ``page`` of the statements pointing at
+    it (those of the default graph, as the triple formats show them) in theirs."""
+    found = [
+        ox.Quad(row["s"], row["p"], row["o"], row["g"])
+        for row in queries.select(build.store, "describe-quads", base_iri=base_iri, this=iri)
+    ]
+    window = queries.Window.page(page, INBOUND_PAGE)
+    this = ox.NamedNode(iri)
+    for row in queries.select(build.store, "inbound-quads", window, base_iri=base_iri, this=iri):
+        found.append(ox.Quad(row["s"], row["p"], this, row["g"]))
+        if row["label"] is not None:
+            found.append(ox.Quad(row["s"], row["lp"], row["label"], row["lg"]))
+    return found
 
 
 def describe_graph(
-    build: Build, graph: str, *, base_iri: str, for_page: bool = False, page: int = 1
+    build: Build, graph: str, *, base_iri: str, for_page: bool = False, page: int = 1, quads: bool = False
 ) -> Description | None:
     """A named graph as a document: the statements inside it, and what ``graph/provenance`` says about it."""
     contents = queries.construct(build.store, "graph", base_iri=base_iri, graph=graph)
-    about = describe(build, graph, base_iri=base_iri, document=None, for_page=for_page, page=page)
+    about = describe(build, graph, base_iri=base_iri, document=None, for_page=for_page, page=page, quads=quads)
     if not contents and about is None:
         return None
+    inside = [_quad(t, ox.NamedNode(graph)) for t in contents] if quads else None
     if about is None:
-        return Description(graph, None, unique(contents), {}, {})
-    return dataclasses.replace(about, triples=unique([*contents, *about.triples]))
+        return Description(graph, None, unique(contents), {}, {}, quads=inside)
+    together = unique_quads([*inside, *(about.quads or [])]) if inside is not None else None
+    return dataclasses.replace(about, triples=unique([*contents, *about.triples]), quads=together)
 
 
 def paging_triples(document: str, paging: Paging) -> list[ox.Triple]:
@@ -208,11 +280,18 @@ def dataset_triples(build: Build, base_iri: str) -> list[ox.Triple]:
     return build.memo("dataset", lambda: queries.construct(build.store, "dataset", base_iri=base_iri))
 
 
-def provenance(build: Build, iri: str, base_iri: str) -> dict[tuple[str, str], list[Assertion]]:
-    """For each statement about ``iri`` (keyed by predicate IRI and object in N-Triples), its named graphs."""
+def provenance(
+    build: Build, iri: str, base_iri: str, shown: set[ox.Triple]
+) -> tuple[dict[tuple[str, str], list[Assertion]], list[ox.Triple]]:
+    """For each statement about ``iri`` (keyed by predicate IRI and object in N-Triples), its named graphs; and the
+    statements about it that are not among ``shown`` (the default graph's): outside claims."""
     found: dict[tuple[str, str], dict[str, dict[str, set[str]]]] = {}
     quotes: dict[str, ox.Literal] = {}
+    outside: list[ox.Triple] = []
     for row in queries.select(build.store, "provenance", base_iri=base_iri, this=iri):
+        statement = ox.Triple(row["this"], row["p"], row["o"])
+        if statement not in shown:
+            outside.append(statement)
         key = (str(row["p"].value), str(row["o"]))
         graph = str(row["g"].value)
         info = found.setdefault(key, {}).setdefault(graph, {"status": set(), "quote": set(), "source": set()})
@@ -223,20 +302,32 @@ def provenance(build: Build, iri: str, base_iri: str) -> dict[tuple[str, str], l
         if isinstance(quote, ox.Literal):
             info["quote"].add(str(quote))
             quotes[str(quote)] = quote
-    return {
+    carried = {(str(t.predicate.value), str(t.object)) for t in shown if str(t.subject) == f"<{iri}>"}
+    assertions = {
         key: [
             Assertion(
                 graph,
                 min(info["status"], default=None),
                 tuple(quotes[q] for q in sorted(info["quote"])),
                 tuple(sorted(info["source"])),
+                key in carried,
             )
             for graph, info in sorted(graphs.items())
         ]
         for key, graphs in found.items()
     }
+    return assertions, unique(outside)
 
 
 def unique(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The triples without repeats, in a stable order (so every format and every request says the same)."""
     return sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def _quad(t: ox.Triple, graph: ox.NamedNode | None = None) -> ox.Quad:
+    return ox.Quad(t.subject, t.predicate, t.object, graph)
+
+
+def unique_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads without repeats, grouped by graph, in a stable order."""
+    return sorted(set(quads), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))

@@ -172,7 +172,7 @@ def by_subject(triples: Iterable[ox.Triple]) -> dict[str, list[ox.Triple]]:
 def resource_page(description: Description, presenter: Presenter) -> ResourcePage:
     """The page of one resource: title, types, properties with provenance, and what points at it."""
     this = ox.NamedNode(description.iri)
-    index = by_subject(description.triples)
+    index = by_subject([*description.triples, *description.claims])  # outside claims too, each shown with its graph
     own = index.get(str(this), [])
     types = tuple(sorted((presenter.node(t.object) for t in own if t.predicate == RDF_TYPE), key=lambda n: n.text))
     rows = presenter.rows(this, index, description.provenance, skip=[RDF_TYPE.value])

@@ -21,8 +21,9 @@ from awardgraph.web.site import presenter, served, settings
 from awardgraph.web.state import Build
 
 bp = Blueprint("resources", __name__)
+QUADS = (conneg.TRIG, conneg.NQUADS)
 
-Describer = Callable[[Build, bool, int], documents.Description | None]
+Describer = Callable[[Build, bool, int, bool], documents.Description | None]  # build, html, page, quads
 
 
 @bp.get("/id/<path:rest>")
@@ -42,14 +43,14 @@ def thing(rest: str) -> Response:
 def document(rest: str) -> Response:
     """The document about ``{base}id/{rest}``, in the format the client asked for."""
     base = settings().base_iri
-    rest, fixed = conneg.split_suffix(rest, conneg.DOCUMENT)
+    rest, fixed = conneg.split_suffix(rest, conneg.RESOURCE)
     iri, doc = paths.thing_iri(rest, base), paths.document_iri(rest, base)
     return answer(
         iri,
         f"/doc/{rest}",
         fixed,
-        lambda build, html, page: (
-            documents.describe(build, iri, base_iri=base, document=doc, for_page=html, page=page)
+        lambda build, html, page, quads: (
+            documents.describe(build, iri, base_iri=base, document=doc, for_page=html, page=page, quads=quads)
             if _valid(iri)
             else None
         ),
@@ -60,14 +61,16 @@ def document(rest: str) -> Response:
 def graph(rest: str) -> Response:
     """A named graph: the statements in it and what ``graph/provenance`` says about it."""
     base = settings().base_iri
-    rest, fixed = conneg.split_suffix(rest, conneg.DOCUMENT)
+    rest, fixed = conneg.split_suffix(rest, conneg.RESOURCE)
     iri = paths.graph_iri(rest, base)
     return answer(
         iri,
         f"/graph/{rest}",
         fixed,
-        lambda build, html, page: (
-            documents.describe_graph(build, iri, base_iri=base, for_page=html, page=page) if _valid(iri) else None
+        lambda build, html, page, quads: (
+            documents.describe_graph(build, iri, base_iri=base, for_page=html, page=page, quads=quads)
+            if _valid(iri)
+            else None
         ),
     )
 
@@ -76,15 +79,15 @@ def answer(iri: str, path: str, fixed: conneg.Format | None, describe: Describer
     """Negotiate, check the client's cache, describe, and render one resource document."""
     build = served()
     page = respond.page_number(documents.PAGE_PARAMETER)
-    urls = respond.alternates(path, conneg.DOCUMENT, page=_page_query(page))
-    fmt = respond.pick_format(conneg.DOCUMENT, fixed=fixed, urls=urls)
+    urls = respond.alternates(path, conneg.RESOURCE, page=_page_query(page))
+    fmt = respond.pick_format(conneg.RESOURCE, fixed=fixed, urls=urls)
     lang = respond.page_lang()
     etag = respond.etag_for(build, fmt.key, lang if fmt is conneg.HTML else "", str(page))
     headers: dict[str, Any] = {"content_location": urls[fmt.key], "links": urls}
     cached = respond.conditional(build, etag, **headers)
     if cached is not None:
         return cached
-    description = describe(build, fmt is conneg.HTML, page)
+    description = describe(build, fmt is conneg.HTML, page, fmt in QUADS)
     if description is None:
         return _not_found(iri, fmt)
     if not description.exists:
@@ -92,6 +95,8 @@ def answer(iri: str, path: str, fixed: conneg.Format | None, describe: Describer
     pages = {rel: f"{path}{fmt.suffix}{_page_query(n)}" for rel, n in description.paging.neighbours().items()}
     if fmt is conneg.HTML:
         body: str | bytes = _html(build, description, urls, lang, path)
+    elif description.quads is not None:
+        body = respond.rdf_bytes(description.quads, fmt, _prefixes())
     else:
         body = respond.rdf_bytes(description.triples, fmt, _prefixes())
     response = current_app.response_class(body, content_type=fmt.content_type)
@@ -114,7 +119,7 @@ def _html(build: Build, description: documents.Description, urls: dict[str, str]
         "resource.html",
         page=page,
         urls=urls,
-        formats=conneg.DOCUMENT,
+        formats=conneg.RESOURCE,
         jsonld=jsonld,
         lang=lang,
         query=query,

@@ -75,8 +75,11 @@ def not_modified(etag: str, built: dt.datetime) -> bool:
     return since is not None and built <= since
 
 
-def rdf_bytes(triples: Sequence[ox.Triple], fmt: conneg.Format, prefixes: Mapping[str, str]) -> bytes:
-    """``triples`` in an RDF format, by pyoxigraph's serializers, declaring only the prefixes they use."""
+def rdf_bytes(
+    triples: Sequence[ox.Triple] | Sequence[ox.Quad], fmt: conneg.Format, prefixes: Mapping[str, str]
+) -> bytes:
+    """``triples`` (or quads, for a quad format) in an RDF format, by pyoxigraph's serializers, declaring only the
+    prefixes they use."""
     assert fmt.rdf is not None
     return ox.serialize(triples, format=fmt.rdf, prefixes=used_prefixes(triples, prefixes)) or b""
 
