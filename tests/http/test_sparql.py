@@ -14,6 +14,7 @@ import pytest
 from flask.testing import FlaskClient
 from httphelp import BASE, BROWSER_ACCEPT, media_type, parse, same_graph
 from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 PERSON = f"{BASE}id/person/jan-kowalski"
@@ -330,7 +331,10 @@ def test_service_description(client: FlaskClient, accept: str | None) -> None:
     endpoint = URIRef(f"{BASE}sparql")
     assert (endpoint, SD.endpoint, endpoint) in g
     assert (endpoint, SD.supportedLanguage, SD.SPARQL11Query) in g
-    assert (endpoint, SD.feature, SD.UnionDefaultGraph) in g
+    # the default graph is not the union of every graph (outside claims and shapes are named graphs only)
+    assert (endpoint, SD.feature, SD.UnionDefaultGraph) not in g
+    default = g.value(g.value(endpoint, SD.defaultDataset), SD.defaultGraph)
+    assert "outside claims" in str(g.value(default, DCTERMS.description))
     assert (None, SD.name, URIRef(F01)) in g
     assert "Accept" in r.headers["Vary"]
 

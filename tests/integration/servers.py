@@ -235,6 +235,7 @@ class VirtuosoServer(Server):
             "graph_store": f"{self.url}/sparql-graph-crud-auth" if graph_store else None,
             "auth_user": "dba",
             "auth_password": self.password,
+            "default_graph": "listed",  # a query without a dataset reads every graph in Virtuoso
         }
 
 

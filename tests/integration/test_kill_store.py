@@ -19,7 +19,7 @@ from awardgraph.config import Settings
 from awardgraph.graph.load import load
 from awardgraph.graph.publish import STAGING, local_graphs, publish
 from awardgraph.graph.validate import load_shapes
-from awardgraph.store.remote import open_remote
+from awardgraph.store.remote import default_graph_iri, open_remote
 from tests.conftest import MINI_DATA, MINI_SHAPES
 from tests.integration.generated import generate
 from tests.integration.servers import Server, start_server
@@ -43,7 +43,12 @@ def own_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Serve
 def _state(settings: Settings) -> dict[str, int]:
     store = open_remote(settings)
     try:
-        return store.graph_counts(store.graphs(settings.base_iri, fresh=True))
+        counts = store.graph_counts(store.graphs(settings.base_iri, fresh=True))
+        copy = default_graph_iri(settings.base_iri)  # the project's default graph: the store's own, or named
+        in_default = (
+            store.default_count() if settings.default_graph == "store" else store.graph_counts([copy]).get(copy)
+        )
+        return {**counts, copy: in_default} if in_default else counts
     finally:
         store.close()
 

@@ -124,7 +124,9 @@ def test_graph_store_protocol_loading(server: Server, base_iri: str) -> None:
     settings = server.settings(base_iri, graph_store=True, data=MINI_DATA, shapes=MINI_SHAPES)
     said: list[str] = []
     result = publish(settings, said.append)
-    assert sum(1 for line in said if line.startswith("staging: ")) == result.graphs  # one PUT per graph
+    assert (
+        sum(1 for line in said if line.startswith("staging: ")) == result.graphs + 1
+    )  # one PUT per graph, and the default
     store = open_remote(settings)
     try:
         assert store.count() == result.triples
@@ -162,12 +164,13 @@ def test_cli_publish_reports_progress_and_summary(
 ) -> None:
     settings = server.settings(base_iri)
     monkeypatch.setenv("AG_TEST_PASSWORD", settings.auth_password or "")
+    monkeypatch.setenv("AWARDGRAPH_DEFAULT_GRAPH", settings.default_graph)  # where this store keeps the default graph
     args = ["publish", "--base-iri", base_iri, "--endpoint", str(settings.endpoint)]
     args += ["--data", str(MINI_DATA[0]), "--shapes", str(MINI_SHAPES[0]), *_auth_args(settings)]
     assert main(args) == EXIT_OK
     out, err = capsys.readouterr()
     assert "Published " in out and "triples in 4 graphs" in out  # the data's two, the description and the shapes
-    assert "switched 4 graphs in one update request" in err
+    assert "switched 4 graphs and the default graph in one update request" in err
     if settings.auth_password:
         assert settings.auth_password not in out + err
 

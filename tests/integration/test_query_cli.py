@@ -24,6 +24,7 @@ def flags(server: Server, base_iri: str, monkeypatch: pytest.MonkeyPatch) -> lis
         monkeypatch.delenv(name, raising=False)
     settings = server.settings(base_iri, data=MINI_DATA, shapes=MINI_SHAPES)
     publish(settings)
+    monkeypatch.setenv("AWARDGRAPH_DEFAULT_GRAPH", settings.default_graph)  # where this store keeps the default graph
     found = ["--endpoint", str(settings.endpoint), "--base-iri", base_iri]
     if settings.auth_user:
         monkeypatch.setenv("AG_TEST_PASSWORD", str(settings.auth_password))

@@ -57,7 +57,7 @@ class ValidationFailed(Exception):
 class BuildResult:
     path: Path
     build_id: str
-    quads: int
+    quads: int  # in the named graphs of the data (the default graph is a copy of some of them)
     stats: describe.Stats
     dumps: list[dumps.WrittenDump]
     validation: Validation
@@ -144,7 +144,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         (partial / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         final = builds.finish(root, partial)
         progress(f"switched {root / 'current'} -> {final.name}")
-    return BuildResult(final, build_id, quads, stats, written, validation, time.perf_counter() - started)
+    return BuildResult(final, build_id, quads - in_default, stats, written, validation, time.perf_counter() - started)
 
 
 def to_nquads(loaded: Loaded) -> bytes:

@@ -134,6 +134,20 @@ def _example(store: ox.Store, scope: str, id_space: str, classes: dict[str, int]
     return None
 
 
+_QUADS_DUMP = (
+    "Wszystkie grafy nazwane: każde stwierdzenie w grafie swojego źródła, z jego opisem (status, cytat, źródło) "
+    "w graph/provenance; także twierdzenia innych stron.",
+    "Every named graph: each statement in the graph of its source, described (status, quote, source) in "
+    "graph/provenance; outside claims included.",
+)
+_TRIPLES_DUMP = (
+    "Graf domyślny: to, co podaje strona źródłowa, co z tego wynika, oraz opracowanie redakcji; bez twierdzeń "
+    "innych stron (te są w zrzutach N-Quads, TriG i JSON-LD).",
+    "The default graph: what the source page states, what follows from it and the editors' curation; no outside "
+    "claim (those are in the N-Quads, TriG and JSON-LD dumps).",
+)
+
+
 def describe(
     base_iri: str, stats: Stats, dumps: list[WrittenDump], *, build_id: str, version: str, built: dt.datetime
 ) -> Graph:
@@ -257,6 +271,7 @@ def describe(
         g.add((dataset, VOID.dataDump, url))
         g.add((dist, RDF.type, DCAT.Distribution))
         texts(dist, DCTERMS.title, f"Zrzut {written.dump.filename}", f"Dump {written.dump.filename}")
+        texts(dist, DCTERMS.description, *(_QUADS_DUMP if written.dump.quads else _TRIPLES_DUMP))
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCAT.mediaType, _typed(g, URIRef(IANA + written.dump.media_type), DCTERMS.MediaType)))

@@ -134,7 +134,10 @@ class _Publisher:
         self.staging = {g: staging_name(publish_id, g) for g in graphs}
         # the project's default graph: the store's own default graph (store mode), or a named graph (listed mode)
         self.own_default = default_graph_iri(self.base) if settings.default_graph == "store" else None
-        self.triples = sum(len(t) for t in graphs.values())
+        self.copy = default_graph_iri(self.base)  # the default graph: a copy of graphs below, not data of its own
+        self.staged = sum(len(t) for t in graphs.values())
+        self.triples = self.staged - len(graphs.get(self.copy, []))
+        self.data_graphs = len(graphs) - (self.copy in graphs)
         self.steps: dict[str, float] = {}
 
     def run(self, started: float) -> PublishResult:
@@ -144,7 +147,8 @@ class _Publisher:
         except StoreError as exc:
             raise PublishFailed(f"cannot read the remote store's graphs: {exc}. Nothing was changed.") from None
         self.say(
-            f"publishing {self.triples:,} triples in {len(self.graphs)} graphs to {where} "
+            f"publishing {self.triples:,} triples in {self.data_graphs} graphs and the default graph "
+            f"({len(self.graphs.get(self.copy, [])):,} triples) to {where} "
             f"(publish {self.publish_id}; the store has {len(live)} graphs of this project)"
         )
         try:
@@ -160,15 +164,21 @@ class _Publisher:
         try:
             self._timed("switch", lambda: self._switch(obsolete))
         except StoreError as exc:
+            hint = (
+                " (AWARDGRAPH_DEFAULT_GRAPH=store moves the project's default graph into the store's own: a store "
+                "without one, such as Virtuoso, needs listed)"
+                if self.own_default is not None and exc.status == 400
+                else ""
+            )
             raise PublishFailed(
-                f"the switch request failed: {exc}. A store that applies an update request atomically (see "
+                f"the switch request failed: {exc}{hint}. A store that applies an update request atomically (see "
                 "docs/deployment.md) holds either all the old graphs or all the new ones; publish again to finish."
             ) from None
         self._timed("clean up", self._clean_up)
         self._timed("verify", self._verify_live)
         seconds = time.perf_counter() - started
         return PublishResult(
-            self.publish_id, where, len(self.graphs), self.triples, obsolete, seconds, dict(self.steps)
+            self.publish_id, where, self.data_graphs, self.triples, obsolete, seconds, dict(self.steps)
         )
 
     def _timed(self, step: str, action: Callable[[], None]) -> None:
@@ -197,7 +207,7 @@ class _Publisher:
             self._loaded(sent_triples, len(seen))
 
     def _loaded(self, triples: int, graphs: int) -> None:
-        self.say(f"staging: {triples:,}/{self.triples:,} triples, {graphs}/{len(self.graphs)} graphs")
+        self.say(f"staging: {triples:,}/{self.staged:,} triples, {graphs}/{len(self.graphs)} graphs")
 
     # -- 3. verify staging ----------------------------------------------------------------------------------------
 
@@ -223,7 +233,7 @@ class _Publisher:
         operations += [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in obsolete]
         self.store.update(" ;\n".join(operations))
         gone = f", removed {len(obsolete)} graph(s) the data no longer has" if obsolete else ""
-        self.say(f"switched {len(self.graphs)} graphs in one update request{gone}")
+        self.say(f"switched {self.data_graphs} graphs and the default graph in one update request{gone}")
 
     # -- 5. clean up -----------------------------------------------------------------------------------------------
 
@@ -256,7 +266,7 @@ class _Publisher:
             extra = sorted(set(self.store.graphs(self.base, fresh=True)) - set(self.graphs))
         except StoreError as exc:
             raise PublishFailed(f"the graphs were switched, but verifying them failed: {exc}") from None
-        total = sum(counts.values())
+        total = sum(n for g, n in counts.items() if g != self.copy)
         wrong = [g for g, t in self.graphs.items() if counts.get(g, 0) != len(t)]
         if self.own_default in wrong:
             raise PublishFailed(
@@ -271,7 +281,10 @@ class _Publisher:
                 f"data has {self.triples:,} ({len(wrong)} graph(s) differ, {len(extra)} unexpected graph(s), e.g. "
                 f"{(wrong + extra)[0]}); is something else writing to these graphs?"
             )
-        self.say(f"verified: the store holds {total:,} triples in {len(counts)} graphs, as the data")
+        self.say(
+            f"verified: the store holds {total:,} triples in {self.data_graphs} graphs, and the default graph, "
+            "as the data"
+        )
 
 
 def batches(graphs: Mapping[str, list[ox.Triple]], size: int) -> Iterator[list[tuple[str, list[ox.Triple]]]]:

@@ -53,6 +53,7 @@ from awardgraph.store.http import Client, Credentials, Reply
 
 DefaultGraphMode = Literal["store", "listed"]
 GRAPH_LIST_SECONDS = 30.0
+GRAPH_BLOCK = 1000  # triples per GRAPH block of an INSERT DATA
 EMPTY_GRAPH = "urn:awardgraph:empty"  # stands for an empty list of graphs: no store holds it
 Form = list[tuple[str, str]]
 
@@ -383,7 +384,11 @@ def insert_text(graphs: Mapping[str, Sequence[ox.Triple]]) -> str:
     nodes in more than one ``GRAPH`` block).
     """
     blank = any(_has_blank(t) for triples in graphs.values() for t in triples)
-    blocks = [f"GRAPH {ox.NamedNode(graph)} {{\n{ntriples(triples).decode()}}}" for graph, triples in graphs.items()]
+    blocks = [  # Virtuoso's parser runs out of memory on a GRAPH block of some thousands of triples
+        f"GRAPH {ox.NamedNode(graph)} {{\n{ntriples(triples[start : start + GRAPH_BLOCK]).decode()}}}"
+        for graph, triples in graphs.items()
+        for start in range(0, len(triples), GRAPH_BLOCK)
+    ]
     if blank:
         return " ;\n".join(f"INSERT {{\n{block}\n}} WHERE {{ }}" for block in blocks)
     return "INSERT DATA {\n" + "\n".join(blocks) + "\n}"

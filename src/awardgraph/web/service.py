@@ -10,10 +10,18 @@ from awardgraph.web.state import Build
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
 DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+DCT_DESCRIPTION = ox.NamedNode("http://purl.org/dc/terms/description")
+# Not sd:UnionDefaultGraph: the default graph is the union of the graphs the project vouches for, not of every graph
+DEFAULT_GRAPH_EN = (
+    "The stated, derived and curated graphs, the graph descriptions (graph/provenance) and the ontology; outside "
+    "claims, the SHACL shapes and the dataset description are named graphs only."
+)
+DEFAULT_GRAPH_PL = (
+    "Grafy faktów podanych w źródle, wywiedzionych z nich i opracowanych przez redakcję, opisy grafów "
+    "(graph/provenance) i ontologia; twierdzenia innych stron, kształty SHACL i opis zbioru są tylko grafami nazwanymi."
+)
 
 
 def _sd(name: str) -> ox.NamedNode:
@@ -28,7 +36,6 @@ def description(build: Build, base_iri: str) -> list[ox.Triple]:
         ox.Triple(service, RDF_TYPE, _sd("Service")),
         ox.Triple(service, _sd("endpoint"), service),
         ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
-        ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
         ox.Triple(service, _sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
         ox.Triple(service, DCT_TITLE, ox.Literal("awardgraph SPARQL endpoint", language="en")),
         ox.Triple(service, DCT_TITLE, ox.Literal("Punkt dostępowy SPARQL awardgraph", language="pl")),
@@ -37,14 +44,13 @@ def description(build: Build, base_iri: str) -> list[ox.Triple]:
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, _sd("defaultGraph"), default),
         ox.Triple(default, RDF_TYPE, _sd("Graph")),
+        ox.Triple(default, DCT_DESCRIPTION, ox.Literal(DEFAULT_GRAPH_EN, language="en")),
+        ox.Triple(default, DCT_DESCRIPTION, ox.Literal(DEFAULT_GRAPH_PL, language="pl")),
     ]
     for fmt in (*conneg.TABLE_RESULTS, *conneg.GRAPH_RESULTS):
         known = fmt.rdf or fmt.results
         if known is not None:
             triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(known.iri)))
-    triples_count = build.manifest.get("triples")
-    if isinstance(triples_count, int):
-        triples.append(ox.Triple(default, VOID_TRIPLES, ox.Literal(str(triples_count), datatype=XSD_INTEGER)))
     graphs = build.memo("graphs", lambda: queries.select(build.store, "graphs", base_iri=base_iri))
     for number, row in enumerate(graphs):
         named = ox.BlankNode(f"graph{number}")
