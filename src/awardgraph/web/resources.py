@@ -1,6 +1,7 @@
 """Dereferenceable URIs: ``/id/...`` answers 303 to ``/doc/...``, which negotiates HTML and RDF; ``/graph/...``
 serves a named graph with its provenance. Both take ``?inbound-page=N`` for the statements pointing at the thing
-beyond the first page (see :mod:`awardgraph.web.documents`).
+beyond the first page (see :mod:`awardgraph.web.documents`). A retired identifier (``dcterms:isReplacedBy`` in a
+curated graph) answers 301 Moved Permanently from ``/id/`` and ``/doc/`` to the same path of its replacement.
 
 The canonical IRIs come from the configured base (``{base}id/x`` is described by ``{base}doc/x``); the request's
 host is never used to make one.
@@ -31,6 +32,9 @@ def thing(rest: str) -> Response:
     """A thing is not a document: send the client to the document that describes it (303 See Other)."""
     base = settings().base_iri
     iri = paths.thing_iri(rest, base)
+    moved = _moved(iri, paths.THING, "")
+    if moved is not None:
+        return moved
     if not _valid(iri) or not documents.exists(served(), iri, base):
         raise Problem(404, f"{iri} is not described in this dataset.", headers={"Vary": "Accept"})
     target = f"/doc/{rest}" + (f"?{request.query_string.decode('latin-1')}" if request.query_string else "")
@@ -45,6 +49,9 @@ def document(rest: str) -> Response:
     base = settings().base_iri
     rest, fixed = conneg.split_suffix(rest, conneg.RESOURCE)
     iri, doc = paths.thing_iri(rest, base), paths.document_iri(rest, base)
+    moved = _moved(iri, paths.DOCUMENT, (fixed.suffix or "") if fixed is not None else "")
+    if moved is not None:
+        return moved
     return answer(
         iri,
         f"/doc/{rest}",
@@ -140,6 +147,23 @@ def _not_found(iri: str, fmt: conneg.Format) -> Response:
     response = current_app.response_class(body, status=404, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _moved(iri: str, kind: str, suffix: str) -> Response | None:
+    """301 Moved Permanently to the ``kind`` path (``id/`` or ``doc/``, with the format ``suffix``) of the thing that
+    replaces ``iri``, or ``None`` when ``iri`` is not a retired identifier."""
+    if not _valid(iri):
+        return None
+    base = settings().base_iri
+    rows = queries.select(served().store, "replaced-by", base_iri=base, this=iri)
+    replacement = str(rows[0]["replacement"].value) if rows else ""
+    thing = f"{base}{paths.THING}"
+    if not replacement.startswith(thing) or not _valid(replacement):
+        return None
+    query = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
+    response = redirect(f"/{kind}{replacement.removeprefix(thing)}{suffix}{query}", 301)
+    response.headers["Vary"] = "Accept"
+    return response  # type: ignore[return-value]
 
 
 def _valid(iri: str) -> bool:
