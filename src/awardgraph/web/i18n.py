@@ -182,6 +182,12 @@ UI: dict[str, dict[str, str]] = {
         "en": "Sources disagree on these values: both are shown, each with its source.",
         "pl": "Źródła podają różne wartości: pokazano obie, każdą z jej źródłem.",
     },
+    "timeline_disputed": {
+        "en": "Sources disagree on the dates or the order of these editions; the timeline places them by the source "
+        "page's dates and marks them:",
+        "pl": "Źródła różnią się co do dat lub kolejności tych edycji; oś czasu umieszcza je według dat ze strony "
+        "źródłowej i oznacza je:",
+    },
     "language_note": {
         "en": "Labels are shown in English, else in Polish, else as given.",
         "pl": "Etykiety są pokazywane po polsku, a gdy ich brak — po angielsku lub tak, jak podano.",
