@@ -62,35 +62,64 @@ def _frame(width: float, height: float, title: str, desc: str, body: str, cls: s
 
 
 @dataclasses.dataclass(frozen=True)
+class Mark:
+    """A disagreement between sources about what a stop shows: a short text (the other source's value; a line
+    break where it should break), where it links (the record of the disagreement) and the record's name (the
+    link's title)."""
+
+    text: str
+    href: str | None
+    title: str
+    on_date: bool = False  # the date is in dispute (not only the ordinal)
+
+
+@dataclasses.dataclass(frozen=True)
 class Stop:
-    """One edition on the timeline."""
+    """One edition on the timeline; ``marks`` say where sources dispute its date or ordinal."""
 
     city: str
     date: str
     href: str | None
     note: str  # what Lublin received there ("" for nothing)
     ordinal: str = ""
+    marks: tuple[Mark, ...] = ()
 
 
 def timeline(stops: Sequence[Stop], *, title: str, desc: str) -> str:
-    """The editions left to right in date order on one line, each with its city, date and what Lublin received."""
-    step, margin = 190, 90
+    """The editions left to right in date order on one line, each with its city, date and what Lublin received.
+
+    A stop whose date or ordinal the sources dispute is drawn dashed (a disputed date is followed by "?"), and
+    under its date each disagreement says what the other source gives, linked to the record of the disagreement:
+    the position is the source page's date, not a settled fact."""
+    step, margin, line_y, chars = 190, 90, 70, 27
     width = margin * 2 + step * max(len(stops) - 1, 0)
-    line_y, height = 70, 200
-    body = [f'<line x1="{margin - 40}" y1="{line_y}" x2="{width - margin + 40}" y2="{line_y}" class="axis"/>']
+    body, bottom = [], 200
     for i, stop in enumerate(stops):
         x = margin + step * i
         marker = "stop received" if stop.note else "stop"
+        marker += " contested" if stop.marks else ""
         label = f"{stop.ordinal} {stop.city}".strip()
+        date = f"{stop.date} ?" if any(m.on_date for m in stop.marks) else stop.date
+        y = line_y + 52
+        marks = []
+        for mark in stop.marks:
+            lines = [line for part in f"⚠ {mark.text}".split("\n") for line in _wrap(part, chars)]
+            inner = f"<title>{_e(mark.title)}</title>" + _text(x, y, lines, "contested")
+            marks.append(_link(mark.href, inner))
+            y += 15 * len(lines) + 4
         parts = [
             f'<circle cx="{x}" cy="{line_y}" r="9" class="{marker}"/>',
             _text(x, line_y - 22, [label], "city"),
-            _text(x, line_y + 32, [stop.date], "date"),
+            _text(x, line_y + 32, [date], "date"),
         ]
         if stop.note:
-            parts.append(_text(x, line_y + 56, _wrap(stop.note, 24), "note"))
-        body.append(_link(stop.href, "".join(parts)))
-    return _frame(width, height, title, desc, "".join(body), "timeline")
+            lines = _wrap(stop.note, 24)
+            parts.append(_text(x, y + 4, lines, "note"))
+            y += 15 * len(lines) + 4
+        body.append(_link(stop.href, "".join(parts)) + "".join(marks))
+        bottom = max(bottom, y + 20)
+    axis = f'<line x1="{margin - 40}" y1="{line_y}" x2="{width - margin + 40}" y2="{line_y}" class="axis"/>'
+    return _frame(width, bottom, title, desc, axis + "".join(body), "timeline")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,6 +16,11 @@ PAGES = [
     "/sparql",
     "/sparql?query=SELECT%20%3Fs%20WHERE%20%7B%3Fs%20a%20%3Fc%7D%20LIMIT%203",
     "/doc/forum-edition/wroclaw",
+    "/doc/forum-edition/lublin",
+    "/doc/disagreement/lublin-edition-dates",
+    "/doc/source/lublin-eu-miasta-otwarte-2015",
+    "/graph/lublin-eu-miasta-otwarte-2015/f12",
+    "/graph/curation/labels",
     "/doc/distinction/2015-krzysztof-zuk",
     "/doc/practice/study-in-lublin",
     "/list/ag-distinction",
@@ -37,6 +42,7 @@ class Outline(HTMLParser):
         self.pictures: int = 0
         self.titled_pictures: int = 0
         self._in_svg = 0
+        self._svg_path: list[str] = []  # the open elements inside the current picture
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -51,12 +57,16 @@ class Outline(HTMLParser):
         elif tag == "svg":
             self.pictures += 1
             self._in_svg += 1
-        elif tag == "title" and self._in_svg:
+        elif tag == "title" and self._in_svg and not self._svg_path:  # the picture's own title, not a link's
             self.titled_pictures += 1
+        if self._in_svg and tag != "svg":
+            self._svg_path.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "svg":
             self._in_svg -= 1
+        elif self._in_svg and self._svg_path and self._svg_path[-1] == tag:
+            self._svg_path.pop()
 
 
 @pytest.mark.parametrize("lang", ["en", "pl"])

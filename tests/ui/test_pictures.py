@@ -41,10 +41,55 @@ def test_the_timeline_shows_the_editions_in_date_order(client: FlaskClient) -> N
     cities = [" ".join(t.itertext()) for t in svg.iter(f"{SVG}text") if t.get("class") == "city"]
     assert cities == ["Lublin", "Kraków", "III Warsaw", "IV Wrocław"]
     texts = _texts(svg)
-    assert "2015-05-14 – 2015-05-17" in texts and "2013-03" in texts
+    assert "2015-05-14 – 2015-05-17" in texts and "2014-09" in texts
     assert "6 distinctions for Lublin" in texts and "4 distinctions for Lublin" in texts
-    assert _links(svg) == [f"/doc/forum-edition/{c}" for c in ("lublin", "krakow", "warszawa", "wroclaw")]
+    editions = [h for h in _links(svg) if h.startswith("/doc/forum-edition/")]
+    assert editions == [f"/doc/forum-edition/{c}" for c in ("lublin", "krakow", "warszawa", "wroclaw")]
     assert svg.find(f"{SVG}title") is not None and svg.get("role") == "img"
+
+
+def _stops(svg: ET.Element) -> dict[str, ET.Element]:
+    """Edition link -> the link element of its stop."""
+    return {a.get("href", ""): a for a in svg.iter(f"{SVG}a") if a.get("href", "").startswith("/doc/forum-edition/")}
+
+
+def test_the_timeline_marks_the_contested_lublin_date(client: FlaskClient) -> None:
+    """Lublin is placed by the source page's date (2013-03), drawn as contested, with the outside date beside it and
+    a link to the record of the disagreement; the editions the sources agree on are drawn as before."""
+    svg = _svg(client, "/?lang=en", "timeline")
+    stops = _stops(svg)
+    classes = {href: a.find(f"{SVG}circle").get("class") for href, a in stops.items()}  # type: ignore[union-attr]
+    assert "contested" in classes["/doc/forum-edition/lublin"].split()
+    assert "contested" not in classes["/doc/forum-edition/warszawa"] + classes["/doc/forum-edition/wroclaw"]
+    lublin = [" ".join(s.text or "" for s in t.iter(f"{SVG}tspan")) for t in stops["/doc/forum-edition/lublin"]]
+    assert "2013-03 ?" in lublin
+    marks = {a.get("href"): a for a in svg.iter(f"{SVG}a") if a.get("href", "").startswith("/doc/disagreement/")}
+    assert set(marks) == {
+        "/doc/disagreement/lublin-edition-dates",
+        "/doc/disagreement/lublin-edition-ordinal",
+        "/doc/disagreement/krakow-edition-ordinal",
+    }
+    dates = marks["/doc/disagreement/lublin-edition-dates"]
+    assert _texts(dates) == ["⚠ other source: 2014-03-21 – 2014-03-23"]
+    assert dates.findtext(f"{SVG}title") == "Conflicting dates of the Lublin edition of the Forum"
+    assert _texts(marks["/doc/disagreement/lublin-edition-ordinal"]) == ["⚠ other source: edition II"]
+    assert _texts(marks["/doc/disagreement/krakow-edition-ordinal"]) == ["⚠ other source: edition I"]
+    krakow = [" ".join(s.text or "" for s in t.iter(f"{SVG}tspan")) for t in stops["/doc/forum-edition/krakow"]]
+    assert "2013-10" in krakow  # the ordinal is disputed, not the date
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [("en", "Conflicting dates of the Lublin edition of the Forum"), ("pl", "Rozbieżne daty edycji Forum w Lublinie")],
+)
+def test_the_home_page_lists_the_timelines_disagreements(client: FlaskClient, lang: str, name: str) -> None:
+    html = client.get(f"/?lang={lang}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    note = html[html.index('id="timeline-disagreements"') :]
+    record = "/doc/disagreement/lublin-edition-dates"
+    assert re.search(rf'<a href="{record}" title="[^"]+">{name}</a>', note)
+    assert "/doc/disagreement/krakow-edition-ordinal" in note
+    other = "⚠ other source: 2014-03-21 – 2014-03-23" if lang == "en" else "⚠ inne źródło: 2014-03-21 – 2014-03-23"
+    assert other in _texts(_svg(client, f"/?lang={lang}", "timeline"))
 
 
 def test_the_timeline_in_polish(client: FlaskClient) -> None:
@@ -99,6 +144,23 @@ def test_pictures_escape_what_they_show() -> None:
     root = ET.fromstring(svg)  # well-formed
     assert "<script>" not in svg and "&lt;script&gt;" in svg and 'href="/doc/a?b=1&amp;c=2"' in svg
     assert "".join(root.find(f"{SVG}title").itertext()) == "<t>"  # type: ignore[union-attr]
+
+
+def test_a_contested_stop_is_drawn_dashed_with_escaped_linked_marks() -> None:
+    mark = pictures.Mark("other <source>:\n2014-03-21", "/doc/disagreement/x?a=1&b=2", 'Record "<x>"', on_date=True)
+    svg = pictures.timeline(
+        [pictures.Stop("A", "2013-03", "/doc/a", ""), pictures.Stop("B", "2013-10", "/doc/b", "", marks=(mark,))],
+        title="t",
+        desc="d",
+    )
+    root = ET.fromstring(svg)  # well-formed
+    assert "<source>" not in svg and 'href="/doc/disagreement/x?a=1&amp;b=2"' in svg
+    circles = [c.get("class") for c in root.iter(f"{SVG}circle")]
+    assert circles == ["stop", "stop contested"]
+    mark_link = next(a for a in root.iter(f"{SVG}a") if a.get("href", "").startswith("/doc/disagreement/"))
+    assert mark_link.findtext(f"{SVG}title") == 'Record "<x>"'
+    assert _texts(mark_link) == ["⚠ other <source>: 2014-03-21"]
+    assert "2013-10 ?" in _texts(root) and "2013-03" in _texts(root)
 
 
 def test_the_timeline_of_a_large_graph_shows_its_latest_editions(tmp_path: Path) -> None:

@@ -154,6 +154,42 @@ UI: dict[str, dict[str, str]] = {
     "timeline": {"en": "The Forum's editions", "pl": "Edycje Forum"},
     "award_diagram": {"en": "Who received what, for which practice", "pl": "Kto, co i za jaką praktykę"},
     "class_diagram": {"en": "Classes and their relations", "pl": "Klasy i relacje między nimi"},
+    "graph_statements": {"en": "Statements in this graph", "pl": "Stwierdzenia w tym grafie"},
+    "statements_more": {"en": "Statements {first}–{last} of {total}.", "pl": "Stwierdzenia {first}–{last} z {total}."},
+    "statement_pages": {"en": "Pages of statements", "pl": "Strony stwierdzeń"},
+    "source_assertions": {
+        "en": "What this source says, in its order",
+        "pl": "Co podaje to źródło, w jego kolejności",
+    },
+    "source_assertions_help": {
+        "en": "Each assertion (named graph) drawn from this source, as its quote (or, without one, its description), "
+        "linked to the graph's page.",
+        "pl": "Każda asercja (graf nazwany) oparta na tym źródle jako cytat (albo, gdy go brak, opis), z odnośnikiem "
+        "do strony grafu.",
+    },
+    "assertions_more": {"en": "Assertions {first}–{last} of {total}.", "pl": "Asercje {first}–{last} z {total}."},
+    "assertion_pages": {"en": "Pages of assertions", "pl": "Strony asercji"},
+    "disagreements": {"en": "Sources disagree", "pl": "Źródła się różnią"},
+    "sources_disagree": {"en": "sources disagree", "pl": "źródła się różnią"},
+    "disagreement_about": {"en": "About", "pl": "Dotyczy"},
+    "disputed_properties": {"en": "Values in dispute", "pl": "Sporne wartości"},
+    "side": {"en": "Assertion", "pl": "Asercja"},
+    "gives": {"en": "Value it gives", "pl": "Podawana wartość"},
+    "evidence": {"en": "Evidence", "pl": "Dowód"},
+    "implied": {
+        "en": "none stated: the value follows from its statements (see the explanation above)",
+        "pl": "nie podaje jej wprost: wartość wynika z jego stwierdzeń (zob. wyjaśnienie wyżej)",
+    },
+    "disputed_note": {
+        "en": "Sources disagree on these values: both are shown, each with its source.",
+        "pl": "Źródła podają różne wartości: pokazano obie, każdą z jej źródłem.",
+    },
+    "timeline_disputed": {
+        "en": "Sources disagree on the dates or the order of these editions; the timeline places them by the source "
+        "page's dates and marks them:",
+        "pl": "Źródła różnią się co do dat lub kolejności tych edycji; oś czasu umieszcza je według dat ze strony "
+        "źródłowej i oznacza je:",
+    },
     "language_note": {
         "en": "Labels are shown in English, else in Polish, else as given.",
         "pl": "Etykiety są pokazywane po polsku, a gdy ich brak — po angielsku lub tak, jak podano.",

@@ -10,20 +10,27 @@ from flask import Blueprint
 from markupsafe import Markup
 
 from awardgraph import pictures, queries
-from awardgraph.web import i18n, paths, respond
+from awardgraph.web import disputes, i18n, paths, respond
 from awardgraph.web.site import served, settings, term_labels
 from awardgraph.web.state import Build
 
 bp = Blueprint("pictures", __name__)
 
 TIMELINE_MOST = 24  # editions on the home page's timeline
+DRAWN = ("stated", "derived")  # the statuses whose dates the timeline draws (timeline.rq)
 
 WORDS = {
     "timeline": {"en": "The Forum's editions in date order", "pl": "Edycje Forum w kolejności dat"},
     "timeline_desc": {
-        "en": "Each edition's city and dates, and the distinctions conferred on Lublin there.",
-        "pl": "Miasto i daty każdej edycji oraz wyróżnienia przyznane tam Lublinowi.",
+        "en": "Each edition's city and dates, and the distinctions conferred on Lublin there. An edition drawn "
+        "dashed is one whose date or ordinal other sources dispute (a question mark follows a disputed date); it is "
+        "placed by the source page's date, and under it is what the other source gives.",
+        "pl": "Miasto i daty każdej edycji oraz wyróżnienia przyznane tam Lublinowi. Edycja narysowana linią "
+        "przerywaną to ta, której datę lub numer podważają inne źródła (po spornej dacie stoi pytajnik); stoi według "
+        "daty ze strony źródłowej, a pod nią jest to, co podaje inne źródło.",
     },
+    "other_date": {"en": "other source:\n{dates}", "pl": "inne źródło:\n{dates}"},
+    "other_ordinal": {"en": "other source: edition {ordinal}", "pl": "inne źródło: edycja {ordinal}"},
     "awards": {"en": "Who received what, for which practice", "pl": "Kto otrzymał jakie wyróżnienie i za co"},
     "awards_desc": {
         "en": "Recipients on the left, distinctions (with their edition) in the middle, practices on the right.",
@@ -87,12 +94,52 @@ def timeline_svg(build: Build, lang: str) -> str:
                     _href(_value(row["edition"])),
                     _distinctions(int(_value(row["distinctions"])), lang),
                     ordinal,
+                    _marks(build, _value(row["edition"]), lang),
                 )
             )
         # the latest editions only, however many the graph holds: a picture of thousands helps nobody
         return pictures.timeline(stops[-TIMELINE_MOST:], title=_w("timeline", lang), desc=_w("timeline_desc", lang))
 
     return build.memo(f"picture-timeline-{lang}", compute)
+
+
+def _marks(build: Build, edition: str, lang: str) -> tuple[pictures.Mark, ...]:
+    """What the other sources say where they dispute the date or the ordinal the timeline shows for ``edition``:
+    the values of the sides the timeline does not draw (not stated or derived)."""
+    start, end, ordinal_of = _timeline_properties()
+    marks = []
+    for record in disputes.records(build):
+        if record.about != edition or not {start, end, ordinal_of} & set(record.properties):
+            continue
+        other = [v for side in record.sides if _status(side.status) not in DRAWN for v in side.values]
+        starts = sorted(v.value for p, v in other if p == start)
+        ends = sorted(v.value for p, v in other if p == end)
+        ordinals = sorted(v.value for p, v in other if p == ordinal_of)
+        name = i18n.pick(record.labels, lang) or record.iri
+        if starts or ends:
+            dates = " – ".join(x for x in (starts[:1] + ends[-1:]) if x)
+            marks.append(pictures.Mark(_w("other_date", lang).format(dates=dates), _href(record.iri), name, True))
+        for ordinal in ordinals:
+            shown = _roman(int(ordinal)) if ordinal.isdigit() else ordinal
+            marks.append(pictures.Mark(_w("other_ordinal", lang).format(ordinal=shown), _href(record.iri), name))
+    return tuple(marks)
+
+
+def _timeline_properties() -> tuple[str, str, str]:
+    """The properties of what the timeline draws: start and end date, and the ordinal."""
+    return ("http://schema.org/startDate", "http://schema.org/endDate", f"{settings().base_iri}ontology#editionOrdinal")
+
+
+def _status(status: str | None) -> str:
+    return (status or "").rsplit("#", 1)[-1]
+
+
+def timeline_records(build: Build, lang: str) -> tuple[disputes.RecordView, ...]:
+    """The disagreements about the timeline's dates and ordinals, to list under the picture."""
+    drawn = set(_timeline_properties())
+    editions = f"{settings().base_iri}id/forum-edition/"
+    shown = [r for r in disputes.records(build) if r.about.startswith(editions) and drawn & set(r.properties)]
+    return tuple(disputes.view(build, r, lang) for r in shown)
 
 
 def _roman(number: int) -> str:
@@ -163,6 +210,12 @@ def classes_svg(build: Build, lang: str) -> str:
 def forum_timeline() -> Markup:
     """The home page's timeline of the Forum's editions (SVG)."""
     return Markup(timeline_svg(served(), respond.page_lang()))  # noqa: S704 - escaped by awardgraph.pictures
+
+
+@bp.app_template_global()
+def forum_timeline_disagreements() -> tuple[disputes.RecordView, ...]:
+    """The disagreements the timeline marks, for the list under it (the same, readable without the picture)."""
+    return timeline_records(served(), respond.page_lang())
 
 
 @bp.app_template_global()

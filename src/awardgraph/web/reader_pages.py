@@ -1,7 +1,7 @@
 """The pages made for people rather than for linked-data clients (search, the query cookbook, the query editor,
-pictures),
-registered in one place so that the app factory needs one line for them. They add HTML and JSON pages and change
-no answer a linked-data client gets."""
+pictures, a graph's statements, a source's quotes, disagreements between sources), registered in one place so that
+the app factory needs one line for them. They add HTML and JSON pages and change no answer a linked-data client
+gets."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add the reader pages' blueprints to ``app``."""
-    from awardgraph.web import cookbook, editor, pictures, search
+    from awardgraph.web import cookbook, disputes, editor, factpages, pictures, search
 
-    for blueprint in (search.bp, cookbook.bp, editor.bp, pictures.bp):
+    for blueprint in (search.bp, cookbook.bp, editor.bp, pictures.bp, factpages.bp, disputes.bp):
         app.register_blueprint(blueprint)

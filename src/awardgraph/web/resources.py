@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, redirect, request
 
 from awardgraph import queries
-from awardgraph.web import conneg, documents, paths, present, respond
+from awardgraph.web import conneg, documents, factpages, paths, present, respond
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import presenter, served, settings
 from awardgraph.web.state import Build
@@ -89,7 +89,8 @@ def answer(iri: str, path: str, fixed: conneg.Format | None, describe: Describer
     urls = respond.alternates(path, conneg.RESOURCE, page=_page_query(page))
     fmt = respond.pick_format(conneg.RESOURCE, fixed=fixed, urls=urls)
     lang = respond.page_lang()
-    etag = respond.etag_for(build, fmt.key, lang if fmt is conneg.HTML else "", str(page))
+    lists = factpages.page_numbers() if fmt is conneg.HTML else ()  # the pages of a graph's or source's lists
+    etag = respond.etag_for(build, fmt.key, lang if fmt is conneg.HTML else "", str(page), *lists)
     headers: dict[str, Any] = {"content_location": urls[fmt.key], "links": urls}
     cached = respond.conditional(build, etag, **headers)
     if cached is not None:
