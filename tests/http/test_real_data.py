@@ -27,6 +27,9 @@ def test_every_thing_dereferences(real: Settings, real_client: FlaskClient) -> N
     for iri in found:
         rest = iri.removeprefix(f"{real.base_iri}id/")
         r = real_client.get(f"/id/{rest}")
+        if r.status_code == 301:  # a retired identifier: its replacement is checked in its turn
+            assert r.headers["Location"].startswith("/id/") and r.headers["Location"] != f"/id/{rest}"
+            continue
         assert r.status_code == 303 and r.headers["Location"] == f"/doc/{rest}"
         page = real_client.get(f"/doc/{rest}", headers={"Accept": BROWSER_ACCEPT})
         assert page.status_code == 200, iri

@@ -90,7 +90,7 @@ def graph_listing(build: Build, graph: str, lang: str, page: int) -> Listing[Sta
                 _node(p, o),
                 tuple(p.node(ox.NamedNode(r)) for r in contested.get((_iri(s), prop.value), ())),
             )
-            for s, prop, o in found.values()
+            for s, prop, o in sorted(found.values(), key=_statement_order)
         ),
         paging,
         _pages(STATEMENTS_PARAMETER, paging),
@@ -149,6 +149,14 @@ def _pages(parameter: str, paging: Paging) -> dict[str, str]:
         return f"{request.path}?{urlencode(args)}" if args else request.path
 
     return {rel: url(number) for rel, number in paging.neighbours().items()}
+
+
+def _statement_order(statement: tuple[Term, ox.NamedNode, Term]) -> tuple[bool, str, str, bool, str]:
+    """The page's order, as graph-statements.rq's, with blank nodes ordered by what they say: each store labels
+    them its own way, and the query leaves ties among them in the store's order."""
+    s, p, o = statement
+    blank_s, blank_o = isinstance(s, ox.BlankNode), isinstance(o, ox.BlankNode)
+    return (blank_s, "" if blank_s else str(s), str(p), blank_o, "" if blank_o else str(o))
 
 
 def _add_label(labels: dict[str, dict[str, str]], term: object, label: object) -> None:

@@ -18,6 +18,7 @@ bp = Blueprint("pictures", __name__)
 
 TIMELINE_MOST = 24  # editions on the home page's timeline
 DRAWN = ("stated", "derived")  # the statuses whose dates the timeline draws (timeline.rq)
+DRAWN_ORDINAL = ("stated",)  # and whose ordinals it draws: a derived ordinal may rest on an outside claim
 
 WORDS = {
     "timeline": {"en": "The Forum's editions in date order", "pl": "Edycje Forum w kolejności dat"},
@@ -105,7 +106,7 @@ def timeline_svg(build: Build, lang: str) -> str:
 
 def _marks(build: Build, edition: str, lang: str) -> tuple[pictures.Mark, ...]:
     """What the other sources say where they dispute the date or the ordinal the timeline shows for ``edition``:
-    the values of the sides the timeline does not draw (not stated or derived)."""
+    the values of the sides the timeline does not draw (dates: not stated or derived; ordinals: not stated)."""
     start, end, ordinal_of = _timeline_properties()
     marks = []
     for record in disputes.records(build):
@@ -114,7 +115,8 @@ def _marks(build: Build, edition: str, lang: str) -> tuple[pictures.Mark, ...]:
         other = [v for side in record.sides if _status(side.status) not in DRAWN for v in side.values]
         starts = sorted(v.value for p, v in other if p == start)
         ends = sorted(v.value for p, v in other if p == end)
-        ordinals = sorted(v.value for p, v in other if p == ordinal_of)
+        undrawn = [v for side in record.sides if _status(side.status) not in DRAWN_ORDINAL for v in side.values]
+        ordinals = sorted(v.value for p, v in undrawn if p == ordinal_of)
         name = i18n.pick(record.labels, lang) or record.iri
         if starts or ends:
             dates = " – ".join(x for x in (starts[:1] + ends[-1:]) if x)

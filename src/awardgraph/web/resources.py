@@ -156,8 +156,7 @@ def _moved(iri: str, kind: str, suffix: str) -> Response | None:
     if not _valid(iri):
         return None
     base = settings().base_iri
-    rows = queries.select(served().store, "replaced-by", base_iri=base, this=iri)
-    replacement = str(rows[0]["replacement"].value) if rows else ""
+    replacement = _retired(served(), base).get(iri, "")
     thing = f"{base}{paths.THING}"
     if not replacement.startswith(thing) or not _valid(replacement):
         return None
@@ -165,6 +164,17 @@ def _moved(iri: str, kind: str, suffix: str) -> Response | None:
     response = redirect(f"/{kind}{replacement.removeprefix(thing)}{suffix}{query}", 301)
     response.headers["Vary"] = "Accept"
     return response  # type: ignore[return-value]
+
+
+def _retired(build: Build, base: str) -> dict[str, str]:
+    """Retired identifier -> its replacement, read once per build (every /id/ and /doc/ request asks)."""
+    return build.memo(
+        "retired",
+        lambda: {
+            str(row["retired"].value): str(row["replacement_iri"].value)
+            for row in queries.select(build.store, "replaced-by", base_iri=base)
+        },
+    )
 
 
 def _valid(iri: str) -> bool:
