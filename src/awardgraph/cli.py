@@ -148,7 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             overrides["data"] = tuple(overrides["data"])
         if overrides.get("shapes"):
             overrides["shapes"] = tuple(overrides["shapes"])
-        settings = Settings.from_env(**overrides)
+        named = {getattr(args, flag, None) for flag in ("auth_password_env", "auth_token_env")}
+        settings = Settings.from_env(known={name for name in named if name}, **overrides)
         handler = {"validate": _validate, "build": _build, "serve": _serve, "query": _query, "publish": _publish}[
             args.command
         ]

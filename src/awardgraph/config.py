@@ -7,15 +7,20 @@ down, so tests build settings explicitly.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from awardgraph.resources import default_data_paths, default_shapes_paths
 
 DEFAULT_BASE_IRI = "https://w3id.org/awardgraph/"
+
+# ``AWARDGRAPH_*`` names that are not settings and are not refused: read by the test suite (browser artifacts, the
+# length of the fuzz run), or gone with a message of their own (below)
+OTHER_VARIABLES = frozenset({"AWARDGRAPH_ARTIFACTS", "AWARDGRAPH_FUZZ_CASES", "AWARDGRAPH_UNION_GRAPHS"})
 
 
 class ConfigError(ValueError):
@@ -145,14 +150,21 @@ class Settings:
         return self.shapes or default_shapes_paths()
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Settings from ``AWARDGRAPH_*`` variables, then ``overrides`` (CLI flags; ``None`` means not given)."""
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, known: Collection[str] = (), **overrides: object
+    ) -> Settings:
+        """Settings from ``AWARDGRAPH_*`` variables, then ``overrides`` (CLI flags; ``None`` means not given).
+
+        An ``AWARDGRAPH_*`` variable that is no setting is refused (a misspelt name would be ignored otherwise),
+        unless it is in ``known`` (the variables ``--auth-password-env`` and ``--auth-token-env`` name).
+        """
         env = os.environ if env is None else env
         if env.get("AWARDGRAPH_UNION_GRAPHS"):
             raise ConfigError(
                 "AWARDGRAPH_UNION_GRAPHS is gone: the default graph is no longer the union of every graph; set "
                 "AWARDGRAPH_DEFAULT_GRAPH (store or listed, see docs/deployment.md) and publish again"
             )
+        _refuse_unknown(env, {*OTHER_VARIABLES, *known})
         values: dict[str, object] = {}
         for field in dataclasses.fields(cls):
             raw = env.get(f"AWARDGRAPH_{field.name.upper()}")
@@ -164,6 +176,35 @@ class Settings:
     def replace(self, **changes: object) -> Settings:
         """A copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def setting_variables() -> list[str]:
+    """The environment variable of every setting, in the order of the fields."""
+    return [f"AWARDGRAPH_{field.name.upper()}" for field in dataclasses.fields(Settings)]
+
+
+def closest_setting(name: str) -> str | None:
+    """The setting's variable most like ``name`` (a misspelling of it), or ``None`` when none is near.
+
+    >>> closest_setting("AWARDGRAPH_QUERY_TIMOUT"), closest_setting("AWARDGRAPH_SHAPE")
+    ('AWARDGRAPH_QUERY_TIMEOUT', 'AWARDGRAPH_SHAPES')
+    >>> print(closest_setting("AWARDGRAPH_XYZZY"))
+    None
+    """
+    prefix = "AWARDGRAPH_"  # compared without it: every name shares it, which makes any two look alike
+    names = [variable.removeprefix(prefix) for variable in setting_variables()]
+    found = difflib.get_close_matches(name.removeprefix(prefix), names, n=1, cutoff=0.6)
+    return prefix + found[0] if found else None
+
+
+def _refuse_unknown(env: Mapping[str, str], known: Collection[str]) -> None:
+    """Raise on the first ``AWARDGRAPH_*`` name in ``env`` that is neither a setting nor ``known``."""
+    settings = setting_variables()
+    for name in sorted(env):
+        if name.startswith("AWARDGRAPH_") and name not in known and name not in settings:
+            closest = closest_setting(name)
+            hint = f"; did you mean {closest}?" if closest else ""
+            raise ConfigError(f"{name} is not a setting{hint} (every setting is listed in docs/settings.md)")
 
 
 _LIMIT_TYPES: dict[str, type] = {
