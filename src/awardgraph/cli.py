@@ -48,16 +48,17 @@ def _settings_flags(parser: argparse.ArgumentParser, *names: str) -> None:
     }
     for name in names:
         flag, text = helps[name]
+        metavar = {"base_iri": "IRI", "host": "ADDRESS", "port": "N", "workers": "N", "endpoint": "URL"}.get(name)
         if name in ("data", "shapes"):
             parser.add_argument(flag, dest=name, action="append", type=Path, metavar="PATH", help=text)
         elif name in ("port", "workers"):
-            parser.add_argument(flag, dest=name, type=int, help=text)
+            parser.add_argument(flag, dest=name, type=int, metavar=metavar, help=text)
         elif name == "store":
             parser.add_argument(flag, dest=name, type=Path, metavar="DIR", help=text)
         elif name == "shacl_engine":
             parser.add_argument(flag, dest=name, choices=["sparql", "pyshacl"], help=text)
         else:
-            parser.add_argument(flag, dest=name, help=text)
+            parser.add_argument(flag, dest=name, metavar=metavar, help=text)
 
 
 def _remote_flags(p: argparse.ArgumentParser, *, writes: bool = False) -> None:
@@ -109,25 +110,42 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"awardgraph {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = commands.add_parser("validate", help="check the data against the shapes; write nothing")
+    p = commands.add_parser(
+        "validate",
+        help="check the data against the shapes; write nothing",
+        description="load and validate; print a report naming file, line and focus node; exit 1 on violations",
+    )
     _settings_flags(p, "data", "shapes", "base_iri", "shacl_engine")
 
-    p = commands.add_parser("build", help="validate, then build a new store, dumps and description atomically")
+    p = commands.add_parser(
+        "build",
+        help="validate, then build a new store, dumps and description atomically",
+        description="validate, then write a new store, dumps and description and switch to them atomically",
+    )
     _settings_flags(p, "data", "shapes", "store", "base_iri", "shacl_engine")
     p.add_argument("--quiet", action="store_true", help="print only errors")
 
-    p = commands.add_parser("serve", help="serve the last good build, or what publish put in a SPARQL store, over HTTP")
+    p = commands.add_parser(
+        "serve",
+        help="serve the last good build, or what publish put in a SPARQL store, over HTTP",
+        description="serve the last good build, or what `publish` put in an external store (see `docs/deployment.md`)",
+    )
     _settings_flags(p, "store", "host", "port", "workers", "base_iri", "endpoint")
     _remote_flags(p)
     p.add_argument("--build-if-missing", action="store_true", help="build first if the store has no build yet")
 
     p = commands.add_parser(
-        "publish", help="validate, then replace the project's named graphs in a SPARQL 1.1 store atomically"
+        "publish",
+        help="validate, then replace the project's named graphs in a SPARQL 1.1 store atomically",
+        description="validate, then replace the project's named graphs in an external SPARQL 1.1 store in one "
+        "switch (see `docs/deployment.md`)",
     )
     _settings_flags(p, "data", "shapes", "base_iri", "shacl_engine")
     _publish_flags(p)
 
-    p = commands.add_parser("query", help="run a SPARQL query against the store or an endpoint")
+    p = commands.add_parser(
+        "query", help="run a SPARQL query against the store or an endpoint", description="run a query"
+    )
     p.add_argument("sparql", metavar="SPARQL_OR_FILE", help="a query, or the path of a .rq file, or - for stdin")
     _settings_flags(p, "store", "endpoint", "base_iri")
     _remote_flags(p)

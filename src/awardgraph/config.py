@@ -35,7 +35,8 @@ def default_workers() -> int:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Settings:
-    """Everything awardgraph can be configured with. Each field has an ``AWARDGRAPH_<NAME>`` variable."""
+    """Everything awardgraph can be configured with. Each field has an ``AWARDGRAPH_<NAME>`` variable and a line in
+    :data:`SETTING_DOCS` (the settings tables of the docs are made from them)."""
 
     base_iri: str = DEFAULT_BASE_IRI
     store: Path = Path("var/store")
@@ -43,10 +44,9 @@ class Settings:
     shapes: tuple[Path, ...] = ()
     host: str = "127.0.0.1"
     port: int = 8080
-    workers: int = dataclasses.field(default_factory=default_workers)  # one per core, at least 2
-    access_log: str | None = None  # serve: where gunicorn writes one line per request ("-": stdout; none: no log)
+    workers: int = dataclasses.field(default_factory=default_workers)
+    access_log: str | None = None
     endpoint: str | None = None
-    # a remote SPARQL 1.1 store (``publish``; ``endpoint`` above is its query URL)
     update_endpoint: str | None = None
     graph_store: str | None = None
     auth_user: str | None = None
@@ -58,26 +58,25 @@ class Settings:
     remote_retries: int = 2
     default_graph: str = "store"
     publish_batch: int = 20_000
-    shacl_engine: str = "sparql"  # "pyshacl" runs the reference engine (slow; any SHACL feature)
-    remote_refresh: float = 10.0  # serving from a remote store: seconds between checks for a new publish
-    # defences of the public endpoint (docs/security.md says what each one does)
-    query_timeout: float = 10.0  # wall-clock seconds a user query may take, parsing included
-    query_processes: int = 2  # processes running user queries, per server worker
-    query_memory: int = 1024  # MiB a query process may allocate beyond what it holds at start (0: no limit)
-    memory_copy: int = 5_000_000  # serve: quads up to which a build is copied into memory for user queries (0: never)
-    query_wait: float = 2.0  # seconds a query may wait for a free query process before a 503
-    long_query: float = 1.0  # seconds after which a query is long (it may go on only while long_queries allow)
-    long_queries: int = 1  # long queries at once, per server worker (always fewer than query_processes)
-    max_query: int = 32 * 1024  # bytes of query text (413)
-    max_url: int = 8 * 1024  # bytes of request target (414)
-    max_body: int = 1024 * 1024  # bytes of any request body (413)
-    max_depth: int = 64  # nesting of brackets in a query (400)
-    max_rows: int = 10_000  # solutions of a SELECT answer; more are cut, and the answer says so
-    max_triples: int = 100_000  # triples of a CONSTRUCT/DESCRIBE answer; more are cut, and the answer says so
-    client_queries: int = 2  # user queries one client may have running at once (429)
-    client_budget: float = 60.0  # query-seconds per minute one client may use (429; 0: no budget)
-    trusted_proxies: tuple[str, ...] = ()  # proxies whose X-Forwarded-For names the client (addresses, networks)
-    federation: tuple[str, ...] = ()  # SERVICE endpoints queries may call (none: federation is off)
+    shacl_engine: str = "sparql"
+    remote_refresh: float = 10.0
+    query_timeout: float = 10.0
+    query_processes: int = 2
+    query_memory: int = 1024
+    memory_copy: int = 5_000_000
+    query_wait: float = 2.0
+    long_query: float = 1.0
+    long_queries: int = 1
+    max_query: int = 32 * 1024
+    max_url: int = 8 * 1024
+    max_body: int = 1024 * 1024
+    max_depth: int = 64
+    max_rows: int = 10_000
+    max_triples: int = 100_000
+    client_queries: int = 2
+    client_budget: float = 60.0
+    trusted_proxies: tuple[str, ...] = ()
+    federation: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_iri)
@@ -176,6 +175,69 @@ class Settings:
     def replace(self, **changes: object) -> Settings:
         """A copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+# One line per setting, the "what" of the settings tables in docs/ (written by ``python -m awardgraph.docs_tables``);
+# a setting without a line fails the tests. ``SHOWN_DEFAULTS``: the default where the field's own says too little.
+SETTING_DOCS: dict[str, str] = {
+    "base_iri": "base IRI of every identifier; for a remote store, the base IRI the data was published under",
+    "store": "the folder holding the builds (`build` writes there, `serve` and `query` read the current one)",
+    "data": "RDF files or folders to build from (`:`-separated; the flag is repeatable)",
+    "shapes": "SHACL files or folders to validate with (`:`-separated; the flag is repeatable)",
+    "host": "`serve`: the address to listen on",
+    "port": "`serve`: the port to listen on",
+    "workers": "`serve`: server worker processes (each takes one core's worth of Python)",
+    "access_log": "`serve`: where gunicorn writes one line per request (`-`: stdout; none: no log)",
+    "endpoint": "a SPARQL 1.1 store's query URL (required by `publish`); `serve` and `query` then read it instead "
+    "of `--store`",
+    "update_endpoint": "the store's SPARQL Update URL",
+    "graph_store": "Graph Store Protocol URL; staging graphs are then loaded with one `PUT` per graph instead of "
+    "`INSERT DATA`",
+    "auth_user": "user for HTTP Basic or Digest (a read-only user is enough to serve and query)",
+    "auth_password": "the password of `AWARDGRAPH_AUTH_USER`; the flag names the variable that holds it, the "
+    "password itself is never a flag",
+    "auth_token": "a bearer token (`Authorization: Bearer …`) instead of a user and password",
+    "auth_scheme": "`auto` sends no credentials until the server challenges, then answers the scheme it names "
+    "and keeps it; or `basic`, `digest`",
+    "remote_timeout": "seconds to wait for a query's answer from a remote store (connecting: at most 10)",
+    "update_timeout": "seconds to wait for an update or `PUT` (the switch of a large graph takes a while)",
+    "remote_retries": "extra attempts after a connection failure, where a retry is safe",
+    "default_graph": "where the project's default graph is in a remote store (`store` or `listed`), and how "
+    "queries reach it (docs/deployment.md, *Reading: the default graph*)",
+    "publish_batch": "triples per staging `INSERT DATA` request",
+    "shacl_engine": "SHACL engine: `sparql` (the shapes compiled to SPARQL and run by Oxigraph) or `pyshacl` (the "
+    "reference engine, slow; any SHACL feature)",
+    "remote_refresh": "seconds between two checks, per process, of which publish a remote store holds",
+    "query_timeout": "wall-clock seconds a user query may take, parsing and serialization included; a request's "
+    "`timeout` parameter (seconds) may ask for less, never more",
+    "query_processes": "queries one server worker runs at once, each in a process of its own (one spare process "
+    "more is kept ready)",
+    "query_memory": "MiB a query process may allocate beyond what it holds with the store open; `0`: no cap",
+    "memory_copy": "`serve`: quads up to which the build is copied into memory once for user queries, which then "
+    "run in processes forked from that copy; `0`: never, every query reads the store on disk",
+    "query_wait": "seconds a query may wait for a process before a 503 (keep it above `AWARDGRAPH_LONG_QUERY` / 4 "
+    "plus the start of a process, about 0.3 s)",
+    "long_query": 'seconds after which a query is long; a quarter of it makes a query "not quick" (lowest '
+    "priority, may be stopped for a waiting one)",
+    "long_queries": "long queries one server worker runs at once (always fewer than `AWARDGRAPH_QUERY_PROCESSES`)",
+    "max_query": "bytes of query text (413)",
+    "max_url": "bytes of request target (414)",
+    "max_body": "bytes of any request body, by `Content-Length` or as it is read (413)",
+    "max_depth": "nesting of a query (400)",
+    "max_rows": "solutions in a SELECT answer; more are cut, and the answer says so",
+    "max_triples": "triples in a CONSTRUCT or DESCRIBE answer; more are cut, and the answer says so",
+    "client_queries": "queries one client may have running at once (429)",
+    "client_budget": "query-seconds per minute one client may use (429); `0`: no budget",
+    "trusted_proxies": "addresses or networks (`10.0.0.0/8`, comma- or space-separated) whose `X-Forwarded-For` "
+    "names the client",
+    "federation": "SPARQL endpoints `SERVICE` may call (comma- or space-separated URLs); none: federation is off",
+}
+SHOWN_DEFAULTS: dict[str, str] = {
+    "data": "the project's `ontology/` and `data/`",
+    "shapes": "the project's `shapes/`",
+    "workers": "one per core, at least 2",
+    "update_endpoint": "the query URL",
+}
 
 
 def setting_variables() -> list[str]:
