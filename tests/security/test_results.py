@@ -60,12 +60,3 @@ def test_a_kind_nobody_accepts() -> None:
     with pytest.raises(results.Unacceptable) as caught:
         results.serialize(ox.Store().query("ASK {}"), results.Formats(table="text/csv"), results.Limits(1, 1))
     assert caught.value.kind == "boolean"
-
-
-@pytest.mark.parametrize("name", ["awardgraph.sandbox.results", "awardgraph.sandbox.checks"])
-def test_doctests(name: str) -> None:
-    import doctest
-    import importlib
-
-    outcome = doctest.testmod(importlib.import_module(name))
-    assert outcome.attempted > 0 and outcome.failed == 0
