@@ -126,16 +126,6 @@ def _split_name(run: str, start: int) -> Iterator[Token]:
             position = end
 
 
-def blank_opaque(text: str) -> str:
-    """``text`` with every string, IRI and comment replaced by one space."""
-    parts, end = [], 0
-    for token in tokens(text):
-        if token.kind in ("string", "iri", "comment"):
-            parts += [text[end : token.start], " "]
-            end = token.start + len(token.text)
-    return "".join([*parts, text[end:]])
-
-
 def declares_dataset(text: str) -> bool:
     """Whether the query has a ``FROM`` or ``FROM NAMED`` clause of its own."""
     return any(token.keyword == "FROM" for token in tokens(text, comments=False))

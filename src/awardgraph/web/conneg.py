@@ -137,8 +137,6 @@ DOCUMENT = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES)
 #: The document of a thing or a named graph (``/doc/...``, ``/graph/...``): also in the quad formats, which keep
 #: each statement in the named graph of its source.
 RESOURCE = (*DOCUMENT, TRIG, NQUADS)
-#: The RDF formats of a document, the alternates every document lists.
-DOCUMENT_RDF = (TURTLE, JSONLD, RDFXML, NTRIPLES)
 #: CONSTRUCT and DESCRIBE results: Turtle first; HTML only when asked for.
 GRAPH_RESULTS = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG, NQUADS, HTML)
 #: SELECT and ASK results: SPARQL JSON first; HTML only when asked for.

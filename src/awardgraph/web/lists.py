@@ -85,10 +85,6 @@ def classes(build: Build) -> dict[str, ListedClass]:
     return build.memo("list-classes", compute)
 
 
-def by_iri(build: Build) -> dict[str, ListedClass]:
-    return {c.iri: c for c in classes(build).values()}
-
-
 def listing(build: Build, cls: ListedClass, page: int) -> Listing:
     """Page ``page`` of the things of ``cls``, with their labels (a 404 :class:`Problem` past the last page)."""
     base = settings().base_iri

@@ -19,8 +19,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-import pyoxigraph as ox
-
 from awardgraph import queries
 from awardgraph.queries import lexer
 from awardgraph.store.base import QueryResult, Store
@@ -133,10 +131,3 @@ def execute(store: Store, request: QueryRequest, *, base_iri: str, prefixes: Map
         ) from None
     except (ValueError, RuntimeError) as exc:
         raise ProtocolError(400, f"The query cannot be evaluated: {exc}") from None
-
-
-def kind(result: QueryResult) -> str:
-    """``"graph"`` (CONSTRUCT, DESCRIBE), ``"boolean"`` (ASK) or ``"table"`` (SELECT)."""
-    if isinstance(result, ox.QueryTriples):
-        return "graph"
-    return "boolean" if isinstance(result, ox.QueryBoolean) else "table"
