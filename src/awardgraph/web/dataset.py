@@ -10,10 +10,9 @@ from __future__ import annotations
 import dataclasses
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, redirect, send_file
+from flask import Blueprint, Response, redirect, send_file
 
 from awardgraph.graph.dumps import Dump
-from awardgraph.namespaces import prefixes
 from awardgraph.web import conneg, documents, i18n, present, respond
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import presenter, served, settings
@@ -43,23 +42,16 @@ class Download:
 def dataset(suffix: str = "") -> Response:
     """The dataset description, negotiated (HTML, Turtle, JSON-LD, RDF/XML, N-Triples)."""
     build = served()
-    _, fixed = conneg.split_suffix(f"dataset{suffix}", conneg.DOCUMENT)
-    urls = respond.alternates("/dataset", conneg.DOCUMENT)
-    fmt = respond.pick_format(conneg.DOCUMENT, fixed=fixed, urls=urls)
-    lang = respond.page_lang()
-    etag = respond.etag_for(build, fmt.key, lang if fmt is conneg.HTML else "")
-    headers = {"content_location": urls[fmt.key], "links": urls}
-    if (cached := respond.conditional(build, etag, **headers)) is not None:
+    doc = respond.negotiate_document(build, "dataset", suffix)
+    if (cached := doc.not_modified()) is not None:
         return cached
-    if fmt is conneg.TURTLE:
+    if doc.fmt is conneg.TURTLE:
         body: str | bytes = build.description_turtle()
-    elif fmt is conneg.HTML:
-        body = _page(build, lang, urls)
+    elif doc.fmt is conneg.HTML:
+        body = _page(build, doc.lang, doc.urls)
     else:
-        shown = {k: v for k, v in prefixes(settings().base_iri).items() if k not in ("id", "g")}
-        body = respond.rdf_bytes(description(build), fmt, shown)
-    response = current_app.response_class(body, content_type=fmt.content_type)
-    return respond.finish(response, build, etag=etag, **headers)  # type: ignore[arg-type]
+        body = doc.rdf(description(build), settings().base_iri)
+    return doc.answer(body)
 
 
 @bp.get("/.well-known/void")

@@ -5,6 +5,7 @@ A view parses the request, calls one function for the data, and hands the result
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pyoxigraph as ox
 from flask import Response, current_app, render_template, request
 
+from awardgraph import namespaces
 from awardgraph.sandbox.results import used_prefixes
 from awardgraph.web import conneg, i18n
 from awardgraph.web.errors import Problem, not_acceptable
@@ -120,6 +122,42 @@ def conditional(build: Build, etag: str, **headers: object) -> Response | None:
         return None
     response = current_app.response_class(status=304)
     return finish(response, build, etag=etag, **headers)  # type: ignore[arg-type]
+
+
+@dataclasses.dataclass(frozen=True)
+class Negotiated:
+    """A catalogue document (``/dataset``, ``/ontology``, ``/shapes``) negotiated: its format and language, the
+    ETag they make, and the URL of each format (its ``Content-Location`` and ``Link`` alternates)."""
+
+    build: Build
+    fmt: conneg.Format
+    lang: str
+    etag: str
+    urls: dict[str, str]
+
+    def not_modified(self) -> Response | None:
+        """A 304 answer when the client's copy is current, else ``None``."""
+        return conditional(self.build, self.etag, content_location=self.urls[self.fmt.key], links=self.urls)
+
+    def rdf(self, triples: Sequence[ox.Triple], base_iri: str) -> bytes:
+        """``triples`` in the negotiated RDF format, with the project's prefixes but ``id:`` and ``g:``."""
+        shown = {k: v for k, v in namespaces.prefixes(base_iri).items() if k not in ("id", "g")}
+        return rdf_bytes(triples, self.fmt, shown)
+
+    def answer(self, body: str | bytes) -> Response:
+        """``body`` in the negotiated format, with the caching and linked-data headers."""
+        response = current_app.response_class(body, content_type=self.fmt.content_type)
+        return finish(response, self.build, etag=self.etag, content_location=self.urls[self.fmt.key], links=self.urls)
+
+
+def negotiate_document(build: Build, name: str, suffix: str) -> Negotiated:
+    """Negotiate the catalogue document ``/{name}`` (asked for as ``/{name}{suffix}``) in :data:`conneg.DOCUMENT`'s
+    formats: the suffix, then ``format=``, then ``Accept`` (a 406 :class:`Problem` when none fits)."""
+    _, fixed = conneg.split_suffix(f"{name}{suffix}", conneg.DOCUMENT)
+    urls = alternates(f"/{name}", conneg.DOCUMENT)
+    fmt = pick_format(conneg.DOCUMENT, fixed=fixed, urls=urls)
+    lang = page_lang()
+    return Negotiated(build, fmt, lang, etag_for(build, fmt.key, lang if fmt is conneg.HTML else ""), urls)
 
 
 def unknown(message: str) -> Problem:

@@ -10,9 +10,8 @@ anchor on this page (hash IRIs, no 303), and the shapes graph itself is ``{base}
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 
-from awardgraph.namespaces import prefixes
 from awardgraph.web import conneg, respond
 from awardgraph.web.errors import Problem
 from awardgraph.web.shapedoc import Documenter
@@ -27,26 +26,19 @@ bp = Blueprint("shapes", __name__)
 def shapes(suffix: str = "") -> Response:
     """The shapes, negotiated: HTML documentation, Turtle, JSON-LD, RDF/XML or N-Triples."""
     build = served()
-    _, fixed = conneg.split_suffix(f"shapes{suffix}", conneg.DOCUMENT)
-    urls = respond.alternates("/shapes", conneg.DOCUMENT)
-    fmt = respond.pick_format(conneg.DOCUMENT, fixed=fixed, urls=urls)
-    lang = respond.page_lang()
-    etag = respond.etag_for(build, fmt.key, lang if fmt is conneg.HTML else "")
-    headers = {"content_location": urls[fmt.key], "links": urls}
-    if (cached := respond.conditional(build, etag, **headers)) is not None:
+    doc = respond.negotiate_document(build, "shapes", suffix)
+    if (cached := doc.not_modified()) is not None:
         return cached
     turtle = build.shapes_turtle()
     if turtle is None:
         raise Problem(404, "This build did not keep the shapes it was validated with; build again to publish them.")
-    if fmt is conneg.TURTLE:
+    if doc.fmt is conneg.TURTLE:
         body: str | bytes = turtle
-    elif fmt is conneg.HTML:
-        body = _page(build, lang, urls)
+    elif doc.fmt is conneg.HTML:
+        body = _page(build, doc.lang, doc.urls)
     else:
-        shown = {k: v for k, v in prefixes(settings().base_iri).items() if k not in ("id", "g")}
-        body = respond.rdf_bytes(shape_triples(build), fmt, shown)
-    response = current_app.response_class(body, content_type=fmt.content_type)
-    return respond.finish(response, build, etag=etag, **headers)  # type: ignore[arg-type]
+        body = doc.rdf(shape_triples(build), settings().base_iri)
+    return doc.answer(body)
 
 
 def shape_triples(build: Build) -> list[ox.Triple]:

@@ -9,10 +9,9 @@ from __future__ import annotations
 import dataclasses
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, redirect
+from flask import Blueprint, Response, redirect
 
 from awardgraph import queries
-from awardgraph.namespaces import prefixes
 from awardgraph.web import conneg, documents, present, respond
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import presenter, served, settings
@@ -46,27 +45,20 @@ class Term:
 def ontology(suffix: str = "") -> Response:
     """The ontology, negotiated: HTML documentation, Turtle, JSON-LD, RDF/XML or N-Triples."""
     build = served()
-    _, fixed = conneg.split_suffix(f"ontology{suffix}", conneg.DOCUMENT)
-    urls = respond.alternates("/ontology", conneg.DOCUMENT)
-    fmt = respond.pick_format(conneg.DOCUMENT, fixed=fixed, urls=urls)
-    lang = respond.page_lang()
-    etag = respond.etag_for(build, fmt.key, lang if fmt is conneg.HTML else "")
-    headers = {"content_location": urls[fmt.key], "links": urls}
-    if (cached := respond.conditional(build, etag, **headers)) is not None:
+    doc = respond.negotiate_document(build, "ontology", suffix)
+    if (cached := doc.not_modified()) is not None:
         return cached
     triples = documents.unique(queries.construct(build.store, "ontology", base_iri=settings().base_iri))
     if not triples:
         raise Problem(404, "This build holds no ontology (no named graph <ontology>).")
-    if fmt is conneg.HTML:
-        sections, about = documentation(build, triples, lang)
+    if doc.fmt is conneg.HTML:
+        sections, about = documentation(build, triples, doc.lang)
         body: str | bytes = respond.html(
-            "ontology.html", lang=lang, sections=sections, about=about, urls=urls, formats=conneg.DOCUMENT
+            "ontology.html", lang=doc.lang, sections=sections, about=about, urls=doc.urls, formats=conneg.DOCUMENT
         )
     else:
-        shown = {k: v for k, v in prefixes(settings().base_iri).items() if k not in ("id", "g")}
-        body = respond.rdf_bytes(triples, fmt, shown)
-    response = current_app.response_class(body, content_type=fmt.content_type)
-    return respond.finish(response, build, etag=etag, **headers)  # type: ignore[arg-type]
+        body = doc.rdf(triples, settings().base_iri)
+    return doc.answer(body)
 
 
 @bp.get("/ontology/<version>")
