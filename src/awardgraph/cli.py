@@ -60,6 +60,14 @@ def _settings_flags(parser: argparse.ArgumentParser, *names: str) -> None:
             parser.add_argument(flag, dest=name, help=text)
 
 
+def _report_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--all-findings",
+        action="store_true",
+        help="list every finding in the validation report (default: the first 20 of each rule and message)",
+    )
+
+
 def _remote_flags(p: argparse.ArgumentParser, *, writes: bool = False) -> None:
     """The flags of a remote SPARQL store: its URLs (``writes``: also where updates go) and credentials."""
     if writes:
@@ -111,9 +119,11 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("validate", help="check the data against the shapes; write nothing")
     _settings_flags(p, "data", "shapes", "base_iri", "shacl_engine")
+    _report_flags(p)
 
     p = commands.add_parser("build", help="validate, then build a new store, dumps and description atomically")
     _settings_flags(p, "data", "shapes", "store", "base_iri", "shacl_engine")
+    _report_flags(p)
     p.add_argument("--quiet", action="store_true", help="print only errors")
 
     p = commands.add_parser("serve", help="serve the last good build, or what publish put in a SPARQL store, over HTTP")
@@ -125,6 +135,7 @@ def make_parser() -> argparse.ArgumentParser:
         "publish", help="validate, then replace the project's named graphs in a SPARQL 1.1 store atomically"
     )
     _settings_flags(p, "data", "shapes", "base_iri", "shacl_engine")
+    _report_flags(p)
     _publish_flags(p)
 
     p = commands.add_parser("query", help="run a SPARQL query against the store or an endpoint")
@@ -179,13 +190,21 @@ def _progress(quiet: bool = False) -> Callable[[str], None]:
     return say
 
 
-def _report_failure(exc: Exception, settings: Settings) -> int:
+def _limit(args: argparse.Namespace) -> int | None:
+    """Findings shown per group of the report: all with ``--all-findings``, else the report's default."""
+    from awardgraph.graph.report import DEFAULT_LIMIT
+
+    return None if getattr(args, "all_findings", False) else DEFAULT_LIMIT
+
+
+def _report_failure(exc: Exception, settings: Settings, args: argparse.Namespace) -> int:
     from awardgraph.graph.build import ValidationFailed
     from awardgraph.graph.report import render
 
     assert isinstance(exc, ValidationFailed)
     print("awardgraph: the data does not conform; nothing was written.", file=sys.stderr)
-    print(render(exc.validation.findings, exc.loaded, settings.base_iri), file=sys.stderr)
+    report = render(exc.validation.findings, exc.loaded, settings.base_iri, limit_per_group=_limit(args))
+    print(report, file=sys.stderr)
     return EXIT_INVALID
 
 
@@ -196,8 +215,8 @@ def _validate(settings: Settings, args: argparse.Namespace) -> int:
     try:
         loaded, validation = check(settings, _progress())
     except ValidationFailed as exc:
-        return _report_failure(exc, settings)
-    print(render(validation.findings, loaded, settings.base_iri))
+        return _report_failure(exc, settings, args)
+    print(render(validation.findings, loaded, settings.base_iri, limit_per_group=_limit(args)))
     print("The data conforms.")
     return EXIT_OK
 
@@ -208,7 +227,7 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
     try:
         result = build(settings, _progress(args.quiet))
     except ValidationFailed as exc:
-        return _report_failure(exc, settings)
+        return _report_failure(exc, settings, args)
     except OSError as exc:  # a full disk, a file-size limit, a read-only folder: the served build stays as it was
         current = builds.current_build(settings.store)
         served = f"{current.name} is still served" if current else "no build is served yet"
@@ -237,7 +256,7 @@ def _publish(settings: Settings, args: argparse.Namespace) -> int:
     try:
         result = publish(settings, _progress(args.quiet))
     except ValidationFailed as exc:
-        return _report_failure(exc, settings)
+        return _report_failure(exc, settings, args)
     except (PublishFailed, StoreError) as exc:
         print(f"awardgraph: publish failed: {exc}", file=sys.stderr)
         return EXIT_INPUT
