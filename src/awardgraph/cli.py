@@ -138,6 +138,12 @@ def make_parser() -> argparse.ArgumentParser:
     _report_flags(p)
     _publish_flags(p)
 
+    p = commands.add_parser(
+        "absolute", help="write the ontology, data and shapes with absolute IRIs, for SHACL tools outside awardgraph"
+    )
+    _settings_flags(p, "data", "shapes", "base_iri")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the copies into")
+
     p = commands.add_parser("query", help="run a SPARQL query against the store or an endpoint")
     p.add_argument("sparql", metavar="SPARQL_OR_FILE", help="a query, or the path of a .rq file, or - for stdin")
     _settings_flags(p, "store", "endpoint", "base_iri")
@@ -160,9 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if overrides.get("shapes"):
             overrides["shapes"] = tuple(overrides["shapes"])
         settings = Settings.from_env(**overrides)
-        handler = {"validate": _validate, "build": _build, "serve": _serve, "query": _query, "publish": _publish}[
-            args.command
-        ]
+        handlers = {"validate": _validate, "build": _build, "serve": _serve, "query": _query, "publish": _publish}
+        handler = {**handlers, "absolute": _absolute}[args.command]
         return handler(settings, args)
     except _input_errors() as exc:
         print(f"awardgraph: {exc}", file=sys.stderr)
@@ -218,6 +223,21 @@ def _validate(settings: Settings, args: argparse.Namespace) -> int:
         return _report_failure(exc, settings, args)
     print(render(validation.findings, loaded, settings.base_iri, limit_per_group=_limit(args)))
     print("The data conforms.")
+    return EXIT_OK
+
+
+def _absolute(settings: Settings, args: argparse.Namespace) -> int:
+    from awardgraph.graph.absolute import write_absolute
+
+    data = write_absolute(settings.data_paths, settings.base_iri, args.out)
+    shapes = write_absolute(settings.shapes_paths, settings.base_iri, args.out)
+    for path in (*data, *shapes):
+        print(path)
+    print(
+        f"Wrote {len(data)} data and {len(shapes)} shapes files with IRIs resolved against {settings.base_iri}; "
+        "docs/build.md shows how to validate them with pyshacl.",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
