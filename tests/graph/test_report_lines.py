@@ -110,3 +110,10 @@ def test_the_files_can_be_written_with_absolute_iris(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Conforms: False" in result.stdout
     assert "id/forum-edition/wroclaw ends (2015-05-12) before it starts (2015-05-14)" in result.stdout
+
+
+def test_a_graph_nothing_describes_is_placed_where_it_is_written(tmp_path: Path) -> None:
+    path, _ = _index(tmp_path)
+    graph = URIRef(f"{BASE}graph/b")
+    orphan = Finding(Severity.VIOLATION, "m", "awardgraph:every-graph-has-a-source", graph)
+    assert str(locate(orphan, LineIndex([path], BASE, {f"<{graph}>"}))) == f"{path}:13"

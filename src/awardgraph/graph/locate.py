@@ -35,7 +35,7 @@ class Location:
     line: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,6 +100,7 @@ class LineIndex:
         self._about: dict[str, list[_Stated]] = {}  # subject key -> its statements
         self._pointing: dict[str, list[tuple[str, str, Location]]] = {}  # object key -> (subject, predicate, where)
         self._typed: dict[str, Location] = {}
+        self._named: dict[str, Location] = {}  # graph name -> its first statement
         self._prefixes: dict[Path, dict[str, str]] = {}
         self._texts: dict[Path, list[str]] = {}
         for path in files:
@@ -125,8 +126,10 @@ class LineIndex:
         if s is None:
             return
         p = f"<{quad.predicate.value}>"
+        graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else term_key(quad.graph_name)
+        if graph is not None and graph in self._wanted:
+            self._named.setdefault(graph, at)
         if s in self._wanted:
-            graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else term_key(quad.graph_name)
             self._about.setdefault(s, []).append(_Stated(graph, p, o, at))
             if p == _TYPE:
                 self._typed.setdefault(s, at)
@@ -160,7 +163,7 @@ class LineIndex:
 
     def block(self, subject: str, graph: str | None = None) -> Location:
         """Where ``subject`` is described: the start of the block typing it (else of its first statement, else the
-        first statement naming it), preferring ``graph``."""
+        first statement naming it, else the graph it names), preferring ``graph``."""
         about = self._about.get(subject, [])
         in_graph = [s.at for s in about if graph is not None and s.graph == graph]
         if in_graph:
@@ -170,7 +173,11 @@ class LineIndex:
         if about:
             return self._block_start(subject, about[0].at)
         pointing = self._pointing.get(subject)
-        return pointing[0][2] if pointing else Location(Path("(not in any file)"), 0)
+        if pointing:
+            return pointing[0][2]
+        if subject in self._named:  # a graph nothing describes: where it is written
+            return self._block_start(subject, self._named[subject])
+        return Location(Path("(not in any file)"), 0)
 
     def _block_start(self, subject: str, at: Location) -> Location:
         """The line at or above ``at`` where ``subject`` is written (a block's statements follow its subject)."""
