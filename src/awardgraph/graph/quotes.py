@@ -86,10 +86,19 @@ def quote_findings(provenance: Provenance, base_iri: str, folders: list[Path]) -
             listed: list[str | None] = [*sorted(sources)] or [None]
             for source in listed:
                 name = compact(source, base_iri) if source else "no source document"
+                slug = _slug(source, base_iri)
+                why = (
+                    f"looked for {slug}.txt in: {where}"
+                    if slug
+                    else "only a source named {base}id/source/{slug} can be archived, as sources/{slug}.txt"
+                )
+                unreadable = [f / f"{slug}.txt" for f in folders if slug and (f / f"{slug}.txt").is_file()]
+                if unreadable:
+                    why = f"{unreadable[0]} is there but cannot be read as UTF-8 text"
                 yield Finding(
                     Severity.VIOLATION,
                     f"{compact(graph, base_iri)} is stated with a quote, but {name} has no archived text to check it "
-                    f"against (looked for {_slug(source, base_iri) or '?'}.txt in: {where}).",
+                    f"against ({why}).",
                     rule=RULE,
                     focus=focus,
                     path=_PROV_DERIVED,
