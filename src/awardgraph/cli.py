@@ -61,6 +61,14 @@ def _settings_flags(parser: argparse.ArgumentParser, *names: str) -> None:
             parser.add_argument(flag, dest=name, metavar=metavar, help=text)
 
 
+def _report_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--all-findings",
+        action="store_true",
+        help="list every finding in the validation report (default: the first 20 of each rule and message)",
+    )
+
+
 def _remote_flags(p: argparse.ArgumentParser, *, writes: bool = False) -> None:
     """The flags of a remote SPARQL store: its URLs (``writes``: also where updates go) and credentials."""
     if writes:
@@ -116,6 +124,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="load and validate; print a report naming file, line and focus node; exit 1 on violations",
     )
     _settings_flags(p, "data", "shapes", "base_iri", "shacl_engine")
+    _report_flags(p)
 
     p = commands.add_parser(
         "build",
@@ -123,6 +132,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="validate, then write a new store, dumps and description and switch to them atomically",
     )
     _settings_flags(p, "data", "shapes", "store", "base_iri", "shacl_engine")
+    _report_flags(p)
     p.add_argument("--quiet", action="store_true", help="print only errors")
 
     p = commands.add_parser(
@@ -141,7 +151,17 @@ def make_parser() -> argparse.ArgumentParser:
         "switch (see `docs/deployment.md`)",
     )
     _settings_flags(p, "data", "shapes", "base_iri", "shacl_engine")
+    _report_flags(p)
     _publish_flags(p)
+
+    p = commands.add_parser(
+        "absolute",
+        help="write the ontology, data and shapes with absolute IRIs, for SHACL tools outside awardgraph",
+        description="write the ontology, data and shapes with absolute IRIs into a folder, for SHACL tools outside "
+        "awardgraph (see `docs/build.md`)",
+    )
+    _settings_flags(p, "data", "shapes", "base_iri")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the copies into")
 
     p = commands.add_parser(
         "query", help="run a SPARQL query against the store or an endpoint", description="run a query"
@@ -168,9 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             overrides["shapes"] = tuple(overrides["shapes"])
         named = {getattr(args, flag, None) for flag in ("auth_password_env", "auth_token_env")}
         settings = Settings.from_env(known={name for name in named if name}, **overrides)
-        handler = {"validate": _validate, "build": _build, "serve": _serve, "query": _query, "publish": _publish}[
-            args.command
-        ]
+        handlers = {"validate": _validate, "build": _build, "serve": _serve, "query": _query, "publish": _publish}
+        handler = {**handlers, "absolute": _absolute}[args.command]
         return handler(settings, args)
     except _input_errors() as exc:
         print(f"awardgraph: {exc}", file=sys.stderr)
@@ -198,13 +217,21 @@ def _progress(quiet: bool = False) -> Callable[[str], None]:
     return say
 
 
-def _report_failure(exc: Exception, settings: Settings) -> int:
+def _limit(args: argparse.Namespace) -> int | None:
+    """Findings shown per group of the report: all with ``--all-findings``, else the report's default."""
+    from awardgraph.graph.report import DEFAULT_LIMIT
+
+    return None if getattr(args, "all_findings", False) else DEFAULT_LIMIT
+
+
+def _report_failure(exc: Exception, settings: Settings, args: argparse.Namespace) -> int:
     from awardgraph.graph.build import ValidationFailed
     from awardgraph.graph.report import render
 
     assert isinstance(exc, ValidationFailed)
     print("awardgraph: the data does not conform; nothing was written.", file=sys.stderr)
-    print(render(exc.validation.findings, exc.loaded, settings.base_iri), file=sys.stderr)
+    report = render(exc.validation.findings, exc.loaded, settings.base_iri, limit_per_group=_limit(args))
+    print(report, file=sys.stderr)
     return EXIT_INVALID
 
 
@@ -215,9 +242,24 @@ def _validate(settings: Settings, args: argparse.Namespace) -> int:
     try:
         loaded, validation = check(settings, _progress())
     except ValidationFailed as exc:
-        return _report_failure(exc, settings)
-    print(render(validation.findings, loaded, settings.base_iri))
+        return _report_failure(exc, settings, args)
+    print(render(validation.findings, loaded, settings.base_iri, limit_per_group=_limit(args)))
     print("The data conforms.")
+    return EXIT_OK
+
+
+def _absolute(settings: Settings, args: argparse.Namespace) -> int:
+    from awardgraph.graph.absolute import write_absolute
+
+    data = write_absolute(settings.data_paths, settings.base_iri, args.out)
+    shapes = write_absolute(settings.shapes_paths, settings.base_iri, args.out)
+    for path in (*data, *shapes):
+        print(path)
+    print(
+        f"Wrote {len(data)} data and {len(shapes)} shapes files with IRIs resolved against {settings.base_iri}; "
+        "docs/build.md shows how to validate them with pyshacl.",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -227,7 +269,7 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
     try:
         result = build(settings, _progress(args.quiet))
     except ValidationFailed as exc:
-        return _report_failure(exc, settings)
+        return _report_failure(exc, settings, args)
     except OSError as exc:  # a full disk, a file-size limit, a read-only folder: the served build stays as it was
         current = builds.current_build(settings.store)
         served = f"{current.name} is still served" if current else "no build is served yet"
@@ -256,7 +298,7 @@ def _publish(settings: Settings, args: argparse.Namespace) -> int:
     try:
         result = publish(settings, _progress(args.quiet))
     except ValidationFailed as exc:
-        return _report_failure(exc, settings)
+        return _report_failure(exc, settings, args)
     except (PublishFailed, StoreError) as exc:
         print(f"awardgraph: publish failed: {exc}", file=sys.stderr)
         return EXIT_INPUT

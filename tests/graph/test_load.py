@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import URIRef
 from tests.conftest import MINI_DATA
 
 from awardgraph.graph.load import LoadError, load
@@ -19,7 +18,7 @@ def test_relative_iris_resolve_against_the_configured_base() -> None:
     graphs = {q.graph_name.value for q in loaded.store}
     assert graphs == {f"{BASE}graph/mini/f01", f"{BASE}graph/provenance"}
     assert ox.NamedNode(f"{BASE}id/place/lublin") in {q.subject for q in loaded.store}
-    assert loaded.subject_files[URIRef(f"{BASE}id/place/lublin")] == [MINI_DATA[0]]
+    assert loaded.paths == MINI_DATA  # where archived source texts are looked for (a sources/ folder beside)
     assert len(loaded.dataset) == len(loaded) == 7  # the rdflib copy for the pyshacl engine holds the same quads
 
 

@@ -59,6 +59,8 @@ def dataset_findings(store: ox.Store, base_iri: str) -> Iterator[Finding]:
             focus=to_rdflib(row["s"]),
             path=row["p"].value,
             value=to_rdflib(row["o"]),
+            group="The same triple is stated in more than one graph: keep it in one graph only, the one whose "
+            "source states it.",
         )
     ag = f"{base_iri}ontology#"
     query = _UNSOURCED.format(
@@ -86,4 +88,6 @@ def dataset_findings(store: ox.Store, base_iri: str) -> Iterator[Finding]:
             "statement in it can be traced to a source.",
             rule="awardgraph:every-graph-has-a-source",
             focus=to_rdflib(row["g"]),
+            group="A named graph is not described in graph/provenance as an ag:Assertion with ag:assertionStatus "
+            "and prov:wasDerivedFrom: describe it there, so that every statement in it can be traced to a source.",
         )

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
 
 #: file suffix -> parser; quad formats keep their graphs, triple formats get one graph per file
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -52,13 +52,16 @@ class LoadError(Exception):
 class Loaded:
     """The parsed quads (every one in a named graph) in an in-memory Oxigraph store, and the files they came from.
 
-    ``subject_files`` (which files describe a subject, for reports that name files) and ``dataset`` (an rdflib
-    copy, for the pyshacl reference engine) are computed on first use, so a build that passes pays for neither.
+    ``paths`` are the paths the files were found under (``--data``: the validator looks for archived source texts
+    beside them). ``dataset`` (an rdflib copy, for the pyshacl reference engine) is computed on first use, and
+    where each statement is written only when a report asks (:mod:`awardgraph.graph.locate`), so a build that
+    passes pays for neither.
     """
 
     store: ox.Store
     files: list[Path]
     base_iri: str
+    paths: tuple[Path, ...] = ()
 
     def __len__(self) -> int:
         return self.quads
@@ -67,19 +70,6 @@ class Loaded:
     def quads(self) -> int:
         """How many quads were loaded (counted once: counting walks the store)."""
         return len(self.store)
-
-    @functools.cached_property
-    def subject_files(self) -> dict[URIRef, list[Path]]:
-        """Each IRI subject -> the files stating something about it, in load order (read again from the files)."""
-        found: dict[URIRef, list[Path]] = {}
-        for path in self.files:
-            try:
-                subjects = {q.subject.value for q in _parse(path, self.base_iri) if isinstance(q.subject, ox.NamedNode)}
-            except (SyntaxError, OSError):  # the file changed since it was loaded: it names nothing then
-                continue
-            for subject in subjects:
-                found.setdefault(URIRef(subject), []).append(path)
-        return found
 
     @functools.cached_property
     def dataset(self) -> Dataset:
@@ -121,7 +111,7 @@ def load(paths: Iterable[Path], base_iri: str) -> Loaded:
     store = ox.Store()
     for path in files:
         _load_file(store, path, base_iri)
-    return Loaded(store, files, base_iri)
+    return Loaded(store, files, base_iri, tuple(paths))
 
 
 def _load_file(store: ox.Store, path: Path, base_iri: str) -> None:
@@ -151,10 +141,6 @@ def graph_name_for_file(triples: ox.Store, path: Path, base_iri: str) -> ox.Name
     if len(ontologies) == 1:
         return ox.NamedNode(ontologies.pop())
     return ox.NamedNode(f"{base_iri}graph/{path.stem}")
-
-
-def _parse(path: Path, base_iri: str) -> Iterable[ox.Quad]:
-    return ox.parse(path=path, format=FORMATS[path.suffix.lower()], base_iri=base_iri)
 
 
 def _reason(exc: SyntaxError) -> str:

@@ -8,10 +8,14 @@ rdflib.term.Literal('Lublin', lang='pl')
 
 from __future__ import annotations
 
+import functools
+
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
+
+from awardgraph.namespaces import prefixes
 
 _XSD_STRING = str(XSD.string)
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -55,3 +59,20 @@ def sparql_term(term: Node) -> str:
             return f"{text}^^{sparql_iri(str(term.datatype))}"
         return text
     raise ValueError(f"a blank node ({term}) cannot be written into a SPARQL query")
+
+
+def compact(iri: str, base_iri: str) -> str:
+    """``prefix:local`` with the project's prefixes (the longest namespace that fits), else ``<iri>``.
+
+    >>> compact("https://w3id.org/awardgraph/id/place/lublin", "https://w3id.org/awardgraph/")
+    'id:place/lublin'
+    """
+    best = max((ns for ns in _namespaces(base_iri) if iri.startswith(ns)), key=len, default=None)
+    if best is None or best == iri:
+        return f"<{iri}>"
+    return f"{_namespaces(base_iri)[best]}:{iri[len(best) :]}"
+
+
+@functools.lru_cache(maxsize=8)
+def _namespaces(base_iri: str) -> dict[str, str]:
+    return {namespace: prefix for prefix, namespace in reversed(prefixes(base_iri).items())}

@@ -18,11 +18,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from awardgraph.graph import shacl
+from awardgraph.graph import rules, shacl
 from awardgraph.graph.checks import dataset_findings
 from awardgraph.graph.findings import Finding, Severity
 from awardgraph.graph.load import Loaded, LoadError, rdf_files
-from awardgraph.graph.shacl.model import choose_message, rule_of
+from awardgraph.graph.shacl.model import choose_message, group_of, rule_of
 
 ENGINES = ("sparql", "pyshacl")
 _SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
@@ -59,14 +59,19 @@ def load_shapes(paths: Iterable[Path], base_iri: str) -> Graph:
 
 
 def validate(loaded: Loaded, shapes: Graph, base_iri: str, *, engine: str = "sparql") -> Validation:
-    """Every finding of the shapes and of the dataset rules; conforming means no violation."""
+    """Every finding of the shapes, the graph rules and the validator's own rules (:mod:`rules`), without the
+    shapes' findings that only follow from a mistake another finding names; conforming means no violation."""
     if engine not in ENGINES:
         raise ShapesError(f"unknown SHACL engine {engine!r}; use one of {', '.join(ENGINES)}")
-    with ThreadPoolExecutor(max_workers=1) as background:  # the graph rules are queries too: run them alongside
-        graph_rules = background.submit(lambda: list(dataset_findings(loaded.store, base_iri)))
+
+    def own_rules() -> list[Finding]:
+        return [*dataset_findings(loaded.store, base_iri), *rules.content_findings(loaded, base_iri)]
+
+    with rules.quiet_literal_conversions(), ThreadPoolExecutor(max_workers=1) as background:
+        graph_rules = background.submit(own_rules)  # queries too: run them alongside the shapes
         findings = sparql_findings(loaded, shapes) if engine == "sparql" else pyshacl_findings(loaded, shapes)
         findings.extend(graph_rules.result())
-    return Validation(findings, shapes)
+    return Validation(rules.without_follow_ons(findings), shapes)
 
 
 def sparql_findings(loaded: Loaded, shapes: Graph) -> list[Finding]:
@@ -111,13 +116,15 @@ def _shacl_findings(results: Graph, shapes: Graph) -> Iterable[Finding]:
         level = results.value(result, SH.resultSeverity)
         severity = _SEVERITIES.get(level, Severity.VIOLATION) if isinstance(level, URIRef) else Severity.VIOLATION
         path = results.value(result, SH.resultPath)
+        source = results.value(result, SH.sourceShape)
         yield Finding(
             severity,
             _message(results, result),
-            rule=rule_of(shapes, results.value(result, SH.sourceShape)),
+            rule=rule_of(shapes, source),
             focus=results.value(result, SH.focusNode),
             path=str(path) if isinstance(path, URIRef) else None,
             value=results.value(result, SH.value),
+            group=group_of(shapes, source),
         )
 
 

@@ -11,10 +11,8 @@ from rdflib.term import Node
 
 from awardgraph.graph.findings import Finding
 from awardgraph.graph.shacl.compile import Check, Plan, Query
-from awardgraph.graph.shacl.model import choose_message, rule_of
+from awardgraph.graph.shacl.model import PLACEHOLDER, choose_message, headline, rule_of
 from awardgraph.graph.terms import to_rdflib
-
-_TEMPLATE = re.compile(r"\{[?$]([\w\u00B7]+)\}")
 
 
 class EngineError(Exception):
@@ -59,9 +57,16 @@ def _findings(plan: Plan, query: Query, row: ox.QuerySolution) -> list[Finding]:
 
 
 def _finding(plan: Plan, check: Check, focus: Node | None, value: Node | None, message: str | None = None) -> Finding:
-    text = message or choose_message(check.messages) or f"sh:{check.component} is not satisfied"
+    template = choose_message(check.messages)
+    text = message or template or f"sh:{check.component} is not satisfied"
     return Finding(
-        check.severity, text, rule=rule_of(plan.shapes, check.source), focus=focus, path=check.path, value=value
+        check.severity,
+        text,
+        rule=rule_of(plan.shapes, check.source),
+        focus=focus,
+        path=check.path,
+        value=value,
+        group=headline(template) if message and template else None,
     )
 
 
@@ -82,7 +87,7 @@ def _sparql_finding(plan: Plan, check: Check, row: ox.QuerySolution, focus: Node
         check if not isinstance(path, ox.NamedNode) else _with_path(check, path.value),
         focus,
         to_rdflib(value) if value is not None else (focus if check.value == "focus" else None),
-        _TEMPLATE.sub(fill, template) if template else None,
+        PLACEHOLDER.sub(fill, template) if template else None,
     )
 
 

@@ -7,6 +7,7 @@ ever skipped silently (``awardgraph validate --engine pyshacl`` runs every SHACL
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from typing import Literal as Kind
 
@@ -214,6 +215,9 @@ class Shapes:
         return SparqlText(str(select), prefixes)
 
 
+PLACEHOLDER = re.compile(r"\{[?$]([\w\u00B7]+)\}")
+
+
 def _order(node: Node) -> tuple[int, str]:
     return (0 if isinstance(node, URIRef) else 1, str(node))
 
@@ -225,6 +229,24 @@ def rule_of(graph: Graph, shape: Node | None) -> str:
         if owner is not None:
             return rule_of(graph, owner)
     return str(shape) if shape is not None else "shacl"
+
+
+def group_of(graph: Graph, shape: Node | None) -> str | None:
+    """What a shape's findings are grouped under when its message names each one's values (``{$this}``,
+    ``{?value}``): the message with "…" for them. None for a message that is the same for every finding."""
+    messages = [m for m in graph.objects(shape, SH.message) if isinstance(m, Literal)] if shape is not None else []
+    template = choose_message(messages)
+    return headline(template) if template else None
+
+
+def headline(template: str) -> str | None:
+    """``template`` with its ``{$var}``/``{?var}`` placeholders as "…", or None if it has none.
+
+    >>> headline("{$this} ends ({?value}) before it starts")
+    '… ends (…) before it starts'
+    """
+    text = PLACEHOLDER.sub("…", template)
+    return text if text != template else None
 
 
 def choose_message(messages: Iterator[Literal] | tuple[Literal, ...] | list[Literal]) -> str | None:
