@@ -26,6 +26,7 @@ import urllib.request
 import warnings
 from collections.abc import Sequence
 from typing import IO, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from SPARQLWrapper import BASIC, POST, POSTDIRECTLY, SELECT, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.Wrapper import INSERT
@@ -53,6 +54,7 @@ class SparqlClient:
 
     def query(self, endpoint: str, text: str, *, accept: str, form: Sequence[tuple[str, str]] = ()) -> Reply:
         """A SPARQL query (``POST``, form-encoded, with the dataset parameters ``form``); retried when safe."""
+        endpoint = _without_user_info(endpoint)
         wrapper = self._wrapper(endpoint, text, SELECT, URLENCODED)
         wrapper.addCustomHttpHeader("Accept", accept)
         for name, value in form:
@@ -61,6 +63,7 @@ class SparqlClient:
 
     def update(self, endpoint: str, text: str, *, timeout: float | None = None) -> None:
         """One SPARQL Update request (``application/sparql-update``), never sent twice once it may have arrived."""
+        endpoint = _without_user_info(endpoint)
         wrapper = self._wrapper(endpoint, text, INSERT, POSTDIRECTLY)
         wrapper.addCustomHttpHeader("Content-Type", "application/sparql-update; charset=utf-8")
         self._send(wrapper, endpoint, idempotent=False, timeout=self._timeout if timeout is None else timeout)
@@ -90,9 +93,12 @@ class SparqlClient:
             try:
                 return _reply(wrapper.query().response)
             except urllib.error.HTTPError as exc:
+                try:
+                    body = exc.read().decode("utf-8", "replace") if exc.fp is not None else ""
+                finally:
+                    exc.close()
                 if exc.code == 401 and self._answer_challenge(exc):
                     return self._send(self._again(wrapper), url, idempotent=idempotent, timeout=timeout)
-                body = exc.read().decode("utf-8", "replace") if exc.fp is not None else ""
                 raise failure(self._credentials, url, exc.code, exc.reason, body, self._scheme_name()) from None
             except (OSError, http.client.HTTPException) as exc:
                 reached = not _never_sent(exc)
@@ -221,7 +227,18 @@ class _Digest(urllib.request.HTTPDigestAuthHandler):
     ) -> http.client.HTTPResponse | None:
         if req.get_header("Authorization"):
             return None
-        return super().http_error_401(req, fp, code, msg, headers)
+        answer: http.client.HTTPResponse | None = super().http_error_401(req, fp, code, msg, headers)
+        if answer is not None:
+            fp.close()  # the challenge, answered
+        return answer
+
+
+def _without_user_info(url: str) -> str:
+    """``url`` without ``user:password@`` (urllib would read it as part of the host name)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 def _never_sent(exc: BaseException) -> bool:
