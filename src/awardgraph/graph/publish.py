@@ -39,7 +39,8 @@ from awardgraph.graph.build import check, description_graph, shapes_graph, to_nq
 from awardgraph.graph.load import Loaded
 from awardgraph.store.base import StoreError
 from awardgraph.store.http import public_url
-from awardgraph.store.remote import RemoteStore, default_graph_iri, insert_text, ntriples, open_remote
+from awardgraph.store.remote import RemoteStore, default_graph_iri, open_remote
+from awardgraph.store.writing import has_blank
 
 Progress = Callable[[str], None]
 Graphs = dict[str, list[ox.Triple]]
@@ -114,7 +115,7 @@ def local_graphs(loaded: Loaded, base_iri: str, publish_id: str, *, shapes: Grap
 
 
 def _own_blanks(t: ox.Triple) -> ox.Triple:
-    if not _has_blank(t):
+    if not has_blank(t):
         return t
     s, o = (ox.BlankNode(f"d{n.value}") if isinstance(n, ox.BlankNode) else n for n in (t.subject, t.object))
     return ox.Triple(s, t.predicate, o)  # type: ignore[arg-type]
@@ -192,7 +193,7 @@ class _Publisher:
         sent_triples = sent_graphs = 0
         if self.store.graph_store:
             for graph, triples in self.graphs.items():
-                self.store.put_graph(self.staging[graph], ntriples(triples))
+                self.store.replace_graph(self.staging[graph], triples)  # one Graph Store PUT
                 sent_triples, sent_graphs = sent_triples + len(triples), sent_graphs + 1
                 self._loaded(sent_triples, sent_graphs)
             return
@@ -202,7 +203,7 @@ class _Publisher:
             for graph, triples in batch:
                 request.setdefault(self.staging[graph], []).extend(triples)
                 seen.add(graph)
-            self.store.update(insert_text(request))
+            self.store.writer.insert(request)
             sent_triples += sum(len(t) for _, t in batch)
             self._loaded(sent_triples, len(seen))
 
@@ -225,13 +226,8 @@ class _Publisher:
     # -- 4. switch ------------------------------------------------------------------------------------------------
 
     def _switch(self, obsolete: Sequence[str]) -> None:
-        operations = [
-            f"MOVE GRAPH {ox.NamedNode(self.staging[g])} TO "
-            + ("DEFAULT" if g == self.own_default else f"GRAPH {ox.NamedNode(g)}")
-            for g in self.graphs
-        ]
-        operations += [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in obsolete]
-        self.store.update(" ;\n".join(operations))
+        moves = {self.staging[g]: (None if g == self.own_default else g) for g in self.graphs}
+        self.store.writer.switch(moves, obsolete)
         gone = f", removed {len(obsolete)} graph(s) the data no longer has" if obsolete else ""
         self.say(f"switched {self.data_graphs} graphs and the default graph in one update request{gone}")
 
@@ -249,8 +245,7 @@ class _Publisher:
 
     def _drop_quietly(self, graphs: Sequence[str]) -> bool:
         try:
-            for chunk in _chunks(graphs, 500):
-                self.store.update(" ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in chunk))
+            self.store.writer.drop(graphs)
         except StoreError as exc:
             self.say(f"warning: could not remove staging graphs: {exc}")
             return False
@@ -300,13 +295,9 @@ def batches(graphs: Mapping[str, list[ox.Triple]], size: int) -> Iterator[list[t
     blank: list[tuple[str, ox.Triple]] = []
     for graph, triples in graphs.items():
         for t in triples:
-            (blank if _has_blank(t) else plain).append((graph, t))
+            (blank if has_blank(t) else plain).append((graph, t))
     yield from _pack([[quad] for quad in plain], size)
     yield from _pack(_components(blank), min(size, BLANK_BATCH))
-
-
-def _has_blank(t: ox.Triple) -> bool:
-    return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
 
 
 def _components(quads: list[tuple[str, ox.Triple]]) -> list[list[tuple[str, ox.Triple]]]:
@@ -344,8 +335,3 @@ def _pack(groups: Iterable[list[tuple[str, ox.Triple]]], size: int) -> Iterator[
         filled += len(group)
     if batch:
         yield list(batch.items())
-
-
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -1,4 +1,4 @@
-"""HTTP for remote stores: one session, timeouts, safe retries, authentication, and errors without secrets.
+"""HTTP for remote stores with requests: a session, timeouts, safe retries, authentication, errors without secrets.
 
 - **Timeouts**: every request has a connect timeout and a read timeout; nothing waits forever.
 - **Retries**: a request that never reached the server (the connection was refused or could not be opened) is
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -53,7 +53,7 @@ class Reply:
     status: int
     media_type: str
     body: bytes
-    headers: requests.structures.CaseInsensitiveDict[str]
+    headers: Mapping[str, str]
 
 
 def public_url(url: str) -> str:
@@ -119,6 +119,21 @@ class Client:
                 return Reply(response.status_code, media, response.content, response.headers)
             raise self._failure(url, response)
 
+    def query(self, endpoint: str, text: str, *, accept: str, form: Sequence[tuple[str, str]] = ()) -> Reply:
+        """A SPARQL query (``POST``, form-encoded, with the dataset parameters ``form``); retried when safe."""
+        return self.send("POST", endpoint, data=[("query", text), *form], headers={"Accept": accept}, idempotent=True)
+
+    def update(self, endpoint: str, text: str, *, timeout: float | None = None) -> None:
+        """One SPARQL Update request, never sent twice once it may have reached the store."""
+        self.send(
+            "POST",
+            endpoint,
+            data=text.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            idempotent=False,
+            timeout=timeout,
+        )
+
     def _request(
         self,
         method: str,
@@ -167,34 +182,48 @@ class Client:
         return True
 
     def _failure(self, url: str, response: requests.Response) -> StoreError:
-        status = response.status_code
-        where = f"the store at {public_url(url)} answered {status} {response.reason or ''}".rstrip()
-        if status == 401:
-            c = self._credentials
-            if c.token:
-                why = "the token was not accepted (AWARDGRAPH_AUTH_TOKEN)"
-            elif c.user is not None:
-                scheme = "" if self._auth is None else f" ({type(self._auth).__name__.removeprefix('HTTP')[:-4]})"
-                why = f"the user name or password was not accepted{scheme} for user {c.user!r}"
-            else:
-                why = "it needs credentials: set AWARDGRAPH_AUTH_USER and AWARDGRAPH_AUTH_PASSWORD, or a token"
-            return StoreError(f"{where}: {why}", status=status)
-        if status == 403:
-            return StoreError(f"{where}: the user may not do this (read-only endpoint or missing grant)", status=status)
-        detail = self._redact(" ".join(response.text.split()))[:400]
-        message = f"{where}: {detail}" if detail else where
-        if status in UNAVAILABLE:
-            return StoreUnavailable(message, status=status, detail=detail or None)
-        return StoreError(message, status=status, detail=detail or None)
+        scheme = None if self._auth is None else type(self._auth).__name__.removeprefix("HTTP")[:-4]
+        return failure(self._credentials, url, response.status_code, response.reason, response.text, scheme)
 
     def _unreachable(self, url: str, reason: str, attempts: int) -> str:
-        tries = f" ({attempts} attempts)" if attempts > 1 else ""
-        return self._redact(f"cannot reach the store at {public_url(url)}: {reason}{tries}")
+        return unreachable(self._credentials, url, reason, attempts)
 
-    def _redact(self, text: str) -> str:
-        for secret in self._credentials.secrets():
-            text = text.replace(secret, "***")
-        return text
+
+def failure(
+    credentials: Credentials, url: str, status: int, reason: str | None, text: str, scheme: str | None
+) -> StoreError:
+    """The error for a store's answer other than success: what the store said, no secret, no query string.
+    ``scheme``: the authentication the request was sent with (``Basic``, ``Digest``), if any."""
+    where = f"the store at {public_url(url)} answered {status} {reason or ''}".rstrip()
+    if status == 401:
+        c = credentials
+        if c.token:
+            why = "the token was not accepted (AWARDGRAPH_AUTH_TOKEN)"
+        elif c.user is not None:
+            why = f"the user name or password was not accepted{f' ({scheme})' if scheme else ''} for user {c.user!r}"
+        else:
+            why = "it needs credentials: set AWARDGRAPH_AUTH_USER and AWARDGRAPH_AUTH_PASSWORD, or a token"
+        return StoreError(f"{where}: {why}", status=status)
+    if status == 403:
+        return StoreError(f"{where}: the user may not do this (read-only endpoint or missing grant)", status=status)
+    detail = redact(credentials, " ".join(text.split()))[:400]
+    message = f"{where}: {detail}" if detail else where
+    if status in UNAVAILABLE:
+        return StoreUnavailable(message, status=status, detail=detail or None)
+    return StoreError(message, status=status, detail=detail or None)
+
+
+def unreachable(credentials: Credentials, url: str, reason: str, attempts: int) -> str:
+    """The message for a store that was not reached (or did not answer), after ``attempts`` tries."""
+    tries = f" ({attempts} attempts)" if attempts > 1 else ""
+    return redact(credentials, f"cannot reach the store at {public_url(url)}: {reason}{tries}")
+
+
+def redact(credentials: Credentials, text: str) -> str:
+    """``text`` with every secret of ``credentials`` replaced by ``***`` (a server may echo them)."""
+    for secret in credentials.secrets():
+        text = text.replace(secret, "***")
+    return text
 
 
 class _Bearer(AuthBase):
@@ -228,11 +257,12 @@ _REASONS = (
 
 
 def _reason(exc: requests.RequestException) -> str:
-    return "no answer in time (timeout)" if isinstance(exc, requests.Timeout) else _root_reason(exc)
+    return "no answer in time (timeout)" if isinstance(exc, requests.Timeout) else root_reason(exc)
 
 
-def _root_reason(exc: requests.RequestException) -> str:
-    """A short reason (``connection refused``), not urllib3's long wrapper text (which names paths)."""
+def root_reason(exc: BaseException) -> str:
+    """A short reason (``connection refused``) from requests' or urllib's exception, not the long wrapper text
+    (which names paths)."""
     text = repr(exc)
     for needle, reason in _REASONS:
         if needle in text:

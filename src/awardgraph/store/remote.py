@@ -32,8 +32,10 @@ stores are handled here, not by callers:
 - **Errors**: a 4xx answer to a query is :class:`~awardgraph.store.base.QueryRefused` with the store's words
   (Virtuoso's echo of the query cut off); connection failures and 502/503/504 are
   :class:`~awardgraph.store.base.StoreUnavailable`.
-- **Blank nodes in updates**: Virtuoso refuses them in ``INSERT DATA``, so triples with blank nodes are sent as
-  ``INSERT { … } WHERE { }`` (standard SPARQL, one fresh node per label and request).
+- **The client.** Queries and updates go through SPARQLWrapper (:mod:`awardgraph.store.sparqlclient`) or through
+  a requests session (:mod:`awardgraph.store.http`, which also sends Graph Store ``PUT``s): the same requests,
+  timeouts, retries and errors; ``client`` chooses (see ``docs/performance.md`` for why serving keeps requests).
+- **Writes** are written and sent by one :class:`~awardgraph.store.writing.UpdateWriter` (:attr:`RemoteStore.writer`).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ import dataclasses
 import json
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import pyoxigraph as ox
 
@@ -50,10 +52,12 @@ from awardgraph.config import Settings
 from awardgraph.store import answers, describing, sparqltext
 from awardgraph.store.base import QueryRefused, QueryResult, StoreError, StoreUnavailable, Term
 from awardgraph.store.http import Client, Credentials, Reply
+from awardgraph.store.sparqlclient import SparqlClient
+from awardgraph.store.writing import UpdateWriter
 
 DefaultGraphMode = Literal["store", "listed"]
+ClientKind = Literal["sparqlwrapper", "requests"]
 GRAPH_LIST_SECONDS = 30.0
-GRAPH_BLOCK = 1000  # triples per GRAPH block of an INSERT DATA
 EMPTY_GRAPH = "urn:awardgraph:empty"  # stands for an empty list of graphs: no store holds it
 Form = list[tuple[str, str]]
 
@@ -66,6 +70,16 @@ class Dataset:
     default: tuple[str, ...]
     named: tuple[str, ...]
     in_text: bool = False
+
+
+class SparqlTransport(Protocol):
+    """What the store needs of a SPARQL protocol client (:class:`SparqlClient` or :class:`Client`)."""
+
+    def query(self, endpoint: str, text: str, *, accept: str, form: Sequence[tuple[str, str]] = ()) -> Reply: ...
+
+    def update(self, endpoint: str, text: str, *, timeout: float | None = None) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class RemoteStore:
@@ -84,13 +98,18 @@ class RemoteStore:
         retries: int = 2,
         default_graph: DefaultGraphMode = "store",
         scope: str | None = None,
+        client: ClientKind = "sparqlwrapper",
     ) -> None:
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or endpoint
         self.graph_store = graph_store
         self.default_graph, self.scope = default_graph, scope
         self._update_timeout = update_timeout
-        self._client = Client(credentials, timeout=timeout, retries=retries)
+        self._http = Client(credentials, timeout=timeout, retries=retries)  # Graph Store PUTs, and "requests"
+        self._sparql: SparqlTransport = (
+            self._http if client == "requests" else SparqlClient(credentials, timeout=timeout, retries=retries)
+        )
+        self.writer = UpdateWriter(self._update, self._put if graph_store else None)
         self._graph_list: tuple[float, list[str]] | None = None
         self._parser = ox.Store()  # always empty: parses queries to fail as the embedded store fails
 
@@ -124,24 +143,6 @@ class RemoteStore:
             )
             return answers.as_result(found)
         return send(sparql, answers.RDF_ACCEPT if kind == "CONSTRUCT" else answers.RESULTS_ACCEPT)
-
-    def query_raw(
-        self,
-        sparql: str,
-        *,
-        accept: str,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-        base_iri: str | None = None,
-        substitutions: Mapping[str, Term] | None = None,
-        prefixes: Mapping[str, str] | None = None,
-    ) -> Reply:
-        """Run a query and return the store's answer as it came (a passthrough that keeps the store's format;
-        the same dataset and syntax rules as :meth:`query`, but the store's own ``DESCRIBE``)."""
-        self._parse(sparql, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
-        dataset = self._dataset(sparql, default_graphs, named_graphs, base_iri, prefixes)
-        text, form = self._prepare(sparql, dataset, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
-        return self._send_query(text, accept, form)
 
     def forget_graphs(self) -> None:
         """Read the list of graphs again on the next query (``listed`` mode), e.g. after a publish."""
@@ -228,9 +229,7 @@ class RemoteStore:
 
     def _send_query(self, text: str, accept: str, form: Form) -> Reply:
         try:
-            return self._client.send(
-                "POST", self.endpoint, data=[("query", text), *form], headers={"Accept": accept}, idempotent=True
-            )
+            return self._sparql.query(self.endpoint, text, accept=accept, form=form)
         except StoreUnavailable:
             raise
         except StoreError as exc:
@@ -285,65 +284,54 @@ class RemoteStore:
         return int(rows[0]["n"]["value"]) if rows else 0
 
     def close(self) -> None:
-        self._client.close()
+        self._sparql.close()
+        self._http.close()
 
     # -- writing -------------------------------------------------------------------------------------------------
 
-    def update(self, sparql: str) -> None:
-        """Run one SPARQL Update request (never retried once it may have reached the store)."""
-        self._client.send(
-            "POST",
-            self.update_endpoint,
-            data=sparql.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
-            idempotent=False,
-            timeout=self._update_timeout,
-        )
-        self._graph_list = None
-
-    def put_graph(self, graph: str, ntriples: bytes) -> None:
-        """Replace ``graph`` with N-Triples through the Graph Store Protocol (``PUT``, retried when safe)."""
-        if not self.graph_store:
-            raise StoreError("no Graph Store Protocol URL is configured (AWARDGRAPH_GRAPH_STORE)")
-        self._client.send(
-            "PUT",
-            self.graph_store,
-            params=[("graph", graph)],
-            data=ntriples,
-            headers={"Content-Type": "application/n-triples"},
-            idempotent=True,
-            timeout=self._update_timeout,
-        )
-        self._graph_list = None
-
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Make ``graph`` hold exactly ``triples``: one Graph Store ``PUT``, or one Update request."""
-        listed = list(triples)
-        if self.graph_store and listed:
-            self.put_graph(graph, ntriples(listed))
-            return
-        drop = f"DROP SILENT GRAPH {ox.NamedNode(graph)}"
-        self.update(f"{drop} ;\n{insert_text({graph: listed})}" if listed else drop)
+        self.writer.replace(graph, triples)
+
+    def _update(self, sparql: str) -> None:
+        """Send one SPARQL Update request (never retried once it may have reached the store)."""
+        try:
+            self._sparql.update(self.update_endpoint, sparql, timeout=self._update_timeout)
+        finally:
+            self._graph_list = None
+
+    def _put(self, graph: str, ntriples: bytes) -> None:
+        """Replace ``graph`` with N-Triples through the Graph Store Protocol (``PUT``, retried when safe)."""
+        assert self.graph_store is not None
+        try:
+            self._http.send(
+                "PUT",
+                self.graph_store,
+                params=[("graph", graph)],
+                data=ntriples,
+                headers={"Content-Type": "application/n-triples"},
+                idempotent=True,
+                timeout=self._update_timeout,
+            )
+        finally:
+            self._graph_list = None
 
     # -- helpers -------------------------------------------------------------------------------------------------
 
     def _select(self, sparql: str) -> list[dict[str, Any]]:
         """Bindings of a SELECT as plain SPARQL JSON (for the store's own bookkeeping queries)."""
-        reply = self._client.send(
-            "POST",
-            self.endpoint,
-            data=[("query", sparql)],
-            headers={"Accept": "application/sparql-results+json"},
-            idempotent=True,
-        )
+        reply = self._sparql.query(self.endpoint, sparql, accept="application/sparql-results+json")
         try:
             return list(json.loads(reply.body)["results"]["bindings"])
         except (ValueError, KeyError, TypeError):
             raise StoreError(f"the store did not answer with SPARQL JSON results ({reply.media_type})") from None
 
 
-def open_remote(settings: Settings, endpoint: str | None = None) -> RemoteStore:
-    """The remote store the settings describe (``endpoint`` overrides ``settings.endpoint``)."""
+def open_remote(
+    settings: Settings, endpoint: str | None = None, *, client: ClientKind = "sparqlwrapper"
+) -> RemoteStore:
+    """The remote store the settings describe (``endpoint`` overrides ``settings.endpoint``), spoken to with
+    ``client``."""
     url = endpoint or settings.endpoint
     if not url:
         raise StoreError("no SPARQL endpoint is configured (AWARDGRAPH_ENDPOINT or --endpoint)")
@@ -363,39 +351,13 @@ def open_remote(settings: Settings, endpoint: str | None = None) -> RemoteStore:
         retries=settings.remote_retries,
         default_graph=settings.default_graph,  # type: ignore[arg-type]  # validated by Settings
         scope=settings.base_iri,
+        client=client,
     )
 
 
 def default_graph_iri(base_iri: str) -> str:
     """The graph ``publish`` writes the project's default graph as (``listed`` mode keeps it under this name)."""
     return f"{base_iri}graph/default"
-
-
-def ntriples(triples: Iterable[ox.Triple]) -> bytes:
-    """N-Triples of ``triples`` (blank node labels kept)."""
-    return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples).encode("utf-8")
-
-
-def insert_text(graphs: Mapping[str, Sequence[ox.Triple]]) -> str:
-    """One Update request adding ``graphs``' triples.
-
-    ``INSERT DATA`` when there are no blank nodes; otherwise one ``INSERT { GRAPH <g> { … } } WHERE { }``
-    operation per graph (Virtuoso refuses blank nodes in ``INSERT DATA``, and fails on a template with blank
-    nodes in more than one ``GRAPH`` block).
-    """
-    blank = any(_has_blank(t) for triples in graphs.values() for t in triples)
-    blocks = [  # Virtuoso's parser runs out of memory on a GRAPH block of some thousands of triples
-        f"GRAPH {ox.NamedNode(graph)} {{\n{ntriples(triples[start : start + GRAPH_BLOCK]).decode()}}}"
-        for graph, triples in graphs.items()
-        for start in range(0, len(triples), GRAPH_BLOCK)
-    ]
-    if blank:
-        return " ;\n".join(f"INSERT {{\n{block}\n}} WHERE {{ }}" for block in blocks)
-    return "INSERT DATA {\n" + "\n".join(blocks) + "\n}"
-
-
-def _has_blank(t: ox.Triple) -> bool:
-    return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
 
 
 def _string(value: str) -> str:
