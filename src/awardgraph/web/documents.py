@@ -160,19 +160,19 @@ def describe(
     metadata = []
     if document is not None:
         metadata += document_metadata(build, iri, this_document, base_iri)
-        metadata += graph_links(build, iri, this_document, found, base_iri)
+        metadata += graph_links(this_document, found)
     if paging.paged:
         metadata += paging_triples(document or iri, paging)
+    sources = queries.construct(store, "graph-descriptions", base_iri=base_iri, this=iri) if document or quads else []
     statements = None
-    if quads:
+    if quads:  # the graphs' descriptions where the data keeps them, the document's own statements in the default
+        provenance_graph = ox.NamedNode(f"{base_iri}graph/provenance")
         statements = [*statement_quads(build, iri, base_iri, page), *(_quad(t) for t in metadata)]
-        statements += [
-            _quad(t, ox.NamedNode(f"{base_iri}graph/provenance")) for t in _descriptions(build, iri, base_iri)
-        ]
+        statements += [_quad(t, provenance_graph) for t in sources]
     return Description(
         iri,
         this_document if document else None,
-        unique([*triples, *metadata]),
+        unique([*triples, *metadata, *sources]),
         counts,
         found if for_page else {},
         paging,
@@ -181,21 +181,14 @@ def describe(
     )
 
 
-def graph_links(
-    build: Build, iri: str, document: str, found: dict[tuple[str, str], list[Assertion]], base_iri: str
-) -> list[ox.Triple]:
-    """The document's links to the named graphs that hold statements about ``iri``, with their descriptions:
-    ``prov:wasDerivedFrom`` the graphs of the statements it carries, ``rdfs:seeAlso`` the others (outside claims)."""
+def graph_links(document: str, found: dict[tuple[str, str], list[Assertion]]) -> list[ox.Triple]:
+    """The document's links to the described graphs that hold statements about its thing: ``prov:wasDerivedFrom``
+    the graphs of the statements it carries, ``rdfs:seeAlso`` the others (outside claims)."""
     doc = ox.NamedNode(document)
     described = [a for assertions in found.values() for a in assertions if a.status is not None]  # not ontology
     carried = {a.graph for a in described if a.carried}
     every = {a.graph for a in described}
-    links = [ox.Triple(doc, PROV_DERIVED if g in carried else RDFS_SEE_ALSO, ox.NamedNode(g)) for g in sorted(every)]
-    return links + _descriptions(build, iri, base_iri)
-
-
-def _descriptions(build: Build, iri: str, base_iri: str) -> list[ox.Triple]:
-    return queries.construct(build.store, "graph-descriptions", base_iri=base_iri, this=iri)
+    return [ox.Triple(doc, PROV_DERIVED if g in carried else RDFS_SEE_ALSO, ox.NamedNode(g)) for g in sorted(every)]
 
 
 def statement_quads(build: Build, iri: str, base_iri: str, page: int) -> list[ox.Quad]:
