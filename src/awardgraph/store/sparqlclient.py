@@ -180,15 +180,9 @@ class _ConnectFirst(http.client.HTTPConnection):
         self.sock.settimeout(read)
 
 
-class _ConnectFirstTLS(http.client.HTTPSConnection):
-    def connect(self) -> None:
-        read = self.timeout
-        self.timeout = min(CONNECT_SECONDS, read) if isinstance(read, float | int) else CONNECT_SECONDS
-        try:
-            super().connect()
-        finally:
-            self.timeout = read
-        self.sock.settimeout(read)
+class _ConnectFirstTLS(_ConnectFirst, http.client.HTTPSConnection):
+    """The same over TLS: HTTPSConnection.connect wraps the socket that HTTPConnection.connect (reached through
+    :class:`_ConnectFirst`, within the connect timeout) opened."""
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
