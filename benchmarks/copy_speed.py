@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from awardgraph.sandbox.pool import Job, QueryPool
-from awardgraph.sandbox.results import Formats
-from awardgraph.sandbox.zygote import has_copy, start
+from awardgraph.store.sandbox.pool import Job, QueryPool
+from awardgraph.store.results import Formats
+from awardgraph.store.sandbox.zygote import has_copy, start
 
 QUERIES = {
     "ask": "ASK { ?s ?p ?o }",

@@ -29,6 +29,7 @@ DESCRIPTION_FILE = "dataset.ttl"
 SHAPES_FILE = "shapes.ttl"  # the shapes this build was validated with, served at {base}shapes
 MANIFEST_FILE = "manifest.json"
 DUMPS_FOLDER = "dumps"
+STORE_FOLDER = "oxigraph"  # the build's Oxigraph store (awardgraph.store.oxigraph)
 NQUADS_DUMP = "awardgraph.nq.gz"  # the dumps the server's in-memory copy is loaded from (sandbox.zygote): the named
 NTRIPLES_DUMP = "awardgraph.nt.gz"  # graphs, and the default graph
 

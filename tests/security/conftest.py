@@ -14,7 +14,7 @@ from tests.http.httphelp import site_settings
 from awardgraph.config import Settings
 from awardgraph.graph.build import BuildResult, build
 from awardgraph.web import create_app
-from awardgraph.web.querying import querying
+from awardgraph.web.site import STORES
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +39,7 @@ def _apps(settings: Settings) -> Iterator[Callable[..., Flask]]:
 
     yield make
     for app in made:
-        with app.app_context():
-            querying().pool.close()
+        app.extensions[STORES].close()
 
 
 @pytest.fixture(scope="session")

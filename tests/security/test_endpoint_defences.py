@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -14,8 +15,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hostile import BASE, COUNT, EVERYTHING, RUNAWAY, UPDATES, dataset_parameters, dataset_queries, service_queries
 
-from awardgraph.web.querying import KEY as QUERYING
+from awardgraph.store.base import QueryResult
+from awardgraph.store.oxigraph import EmbeddedStore
+from awardgraph.store.remote import RemoteStore
+from awardgraph.store.sandbox.pool import QueryPool
 from awardgraph.web.querying import TRUNCATED
+from awardgraph.web.site import STORES
 
 JSON = "application/sparql-results+json"
 ELSEWHERE = "http://127.0.0.1:9/"
@@ -204,7 +209,7 @@ def test_busy_is_503_with_retry_after(app_with: Callable[..., Flask]) -> None:
     app = app_with(query_processes=1, query_wait=0.3, long_query=0.5, client_budget=0, client_queries=8)
     get(app.test_client(), "ASK {}")
     running = in_background(app.test_client(), RUNAWAY, timeout="5")
-    pool = app.extensions[QUERYING].pool
+    pool = app.extensions[STORES].pool
     waited = 0.0
     while pool.long_running < 1 and waited < 4.0:  # the runaway is long now: it may go on, not stopped for others
         time.sleep(0.05)
@@ -255,18 +260,17 @@ def test_updates_change_nothing(client: FlaskClient, name: str, request_: tuple[
 # --- a remote store -------------------------------------------------------------------------------------------------
 
 
-class Remote:
-    """Stands for a remote store (anything but the embedded one): runs queries on the real one, counting them."""
+class Remote(RemoteStore):
+    """A remote store whose queries, instead of going over HTTP, run on the embedded one, counted: what the app
+    does with a remote store's user queries (parse them in a query process first) is all the store's own."""
 
-    def __init__(self, store: object) -> None:
-        self.store, self.queries = store, 0
+    def __init__(self, embedded: EmbeddedStore, pool: QueryPool) -> None:
+        super().__init__("http://127.0.0.1:9/sparql", pool=pool)
+        self.embedded, self.queries = embedded, 0
 
-    def query(self, sparql: str, **options: object) -> object:
+    def query(self, sparql: str, **options: Any) -> QueryResult:
         self.queries += 1
-        return self.store.query(sparql, **options)  # type: ignore[attr-defined]
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.store, name)
+        return self.embedded.query(sparql, **options)
 
 
 def test_a_remote_store_gets_only_checked_and_parsed_queries(
@@ -276,7 +280,7 @@ def test_a_remote_store_gets_only_checked_and_parsed_queries(
 
     app = app_with(client_budget=0)
     build = app.extensions[site.SERVED].current()
-    remote = Remote(build.store)
+    remote = Remote(build.store, app.extensions[STORES].pool)
     monkeypatch.setattr(build, "store", remote)
     client = app.test_client()
     r = get(client, "SELECT ?s WHERE { ?s a ag:Distinction }")

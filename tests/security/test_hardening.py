@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hostile import BASE, RUNAWAY
 
-from awardgraph.sandbox.pool import QueryPool
+from awardgraph.store.sandbox.pool import QueryPool
 from awardgraph.web import site
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -22,12 +22,12 @@ from hostile import BASE, RUNAWAY
 from realserver import Listener
 
 from awardgraph.config import Settings
-from awardgraph.sandbox.pool import EVICT_FRACTION, SPARES, Job, QueryFailed, QueryPool
-from awardgraph.sandbox.process import DEMOTED, NICENESS
-from awardgraph.sandbox.results import Formats
-from awardgraph.sandbox.zygote import has_copy
-from awardgraph.sandbox.zygote import start as start_zygote
 from awardgraph.store.oxigraph import STORE_FOLDER
+from awardgraph.store.results import Formats
+from awardgraph.store.sandbox.pool import EVICT_FRACTION, SPARES, Job, QueryFailed, QueryPool
+from awardgraph.store.sandbox.process import DEMOTED, NICENESS
+from awardgraph.store.sandbox.zygote import has_copy
+from awardgraph.store.sandbox.zygote import start as start_zygote
 
 pytestmark = pytest.mark.slow
 JSON, TURTLE = "application/sparql-results+json", "text/turtle"
@@ -44,7 +44,7 @@ def zygote(
     request: pytest.FixtureRequest, settings: Settings, store_path: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str | None]:
     """Every test twice: with processes started with ``exec`` over the store on disk, and with processes forked by a
-    real zygote over its in-memory copy (:mod:`awardgraph.sandbox.zygote`)."""
+    real zygote over its in-memory copy (:mod:`awardgraph.store.sandbox.zygote`)."""
     if request.param == "exec":
         yield None
         return
@@ -75,9 +75,9 @@ def test_processes_come_from_where_they_should(pool: QueryPool, store_path: str,
         parent = Path(f"/proc/{parent_of(pid)}/cmdline").read_bytes().split(b"\0")
         if zygote is None:  # started by this process with exec
             assert parent_of(pid) == os.getpid()
-            assert b"awardgraph.sandbox.executor" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            assert b"awardgraph.store.sandbox.executor" in Path(f"/proc/{pid}/cmdline").read_bytes()
         else:  # forked by the zygote
-            assert b"awardgraph.sandbox.zygote" in parent
+            assert b"awardgraph.store.sandbox.zygote" in parent
 
 
 @pytest.fixture
@@ -317,10 +317,10 @@ def test_a_new_build_is_opened(pool: QueryPool, store_path: str, tmp_path: Path)
 
 PARENT = """
 import sys, threading, time, os
-from awardgraph.sandbox.pool import Job, QueryPool
-from awardgraph.sandbox.results import Formats
-from awardgraph.sandbox.zygote import has_copy
-from awardgraph.sandbox.zygote import start as start_zygote
+from awardgraph.store.sandbox.pool import Job, QueryPool
+from awardgraph.store.results import Formats
+from awardgraph.store.sandbox.zygote import has_copy
+from awardgraph.store.sandbox.zygote import start as start_zygote
 pool = QueryPool(size=2, long_after=60.0, wait=10.0, zygote=sys.argv[3] or None)
 job = Job(store=sys.argv[1], query=sys.argv[2], base_iri="https://example.org/", prefixes={}, formats=Formats(
     table="application/sparql-results+json"), max_rows=10, max_triples=10)

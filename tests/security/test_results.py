@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from awardgraph.sandbox import results
+from awardgraph.store import results
 
 TABLE_FORMATS = [
     "application/sparql-results+json",

@@ -12,8 +12,9 @@ from typing import IO
 import pytest
 from flask.testing import FlaskClient
 
-from awardgraph.sandbox import executor, payload, results
-from awardgraph.sandbox.executor import write_answer
+from awardgraph.store import payload, results
+from awardgraph.store.sandbox import executor
+from awardgraph.store.sandbox.executor import write_answer
 
 JSON = "application/sparql-results+json"
 

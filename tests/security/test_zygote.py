@@ -16,10 +16,10 @@ import pytest
 from test_query_pool import gone, job, parent_of, running_zygote, wait_for
 
 from awardgraph.config import Settings
-from awardgraph.sandbox.pool import QueryPool
-from awardgraph.sandbox.results import Formats
-from awardgraph.sandbox.zygote import has_copy, spawn
 from awardgraph.store.oxigraph import STORE_FOLDER
+from awardgraph.store.results import Formats
+from awardgraph.store.sandbox.pool import QueryPool
+from awardgraph.store.sandbox.zygote import has_copy, spawn
 
 pytestmark = pytest.mark.slow
 NTRIPLES = "application/n-triples"
@@ -116,7 +116,7 @@ def test_the_zygote_ends_with_its_parent(settings: Settings, tmp_path: Path) -> 
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from awardgraph.sandbox.zygote import start\n"
+        "from awardgraph.store.sandbox.zygote import start\n"
         "print(start(Path(sys.argv[1]), sys.argv[2], limit=10_000_000).pid, flush=True)\n"
     )
     argv = [sys.executable, "-c", script, str(settings.store), socket]

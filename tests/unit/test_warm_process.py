@@ -4,7 +4,7 @@ them; the real processes, forked by a real zygote, are in tests/security/test_qu
 
 from __future__ import annotations
 
-from awardgraph.sandbox.pool import QueryPool
+from awardgraph.store.sandbox.pool import QueryPool
 
 
 class Stand:

@@ -15,10 +15,18 @@ named graph. How each store is made to behave that way is described in :mod:`awa
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
+
+from awardgraph.store import results
+from awardgraph.store.payload import Payload
+from awardgraph.store.results import Answer as Answer
+from awardgraph.store.results import Formats as Formats
+from awardgraph.store.results import Limits as Limits
+from awardgraph.store.results import QueryFailed as QueryFailed
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -49,8 +57,26 @@ class QueryRefused(StoreError, ValueError):
     """
 
 
+OVERRUN = 5.0  # seconds a user's query may go on past its deadline before whatever runs it stops it for sure
+
+
+@dataclasses.dataclass(frozen=True)
+class UserQuery:
+    """A user's query (``/sparql``, ``awardgraph query``): its text, the protocol's dataset (``None``: the query's own
+    or the project's), and how its answer is to be written: in which format, cut at which limits."""
+
+    query: str
+    base_iri: str
+    prefixes: Mapping[str, str]
+    formats: Formats
+    limits: Limits
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+
 class Store(Protocol):
-    """What readers need: run a query, count quads, let go of the store."""
+    """What readers need: run a query (the app's own, bounded), answer a user's query (unbounded: killable, cut at
+    the limits, written in the format asked for), count quads, let go of the store."""
 
     def query(
         self,
@@ -67,6 +93,11 @@ class Store(Protocol):
         to terms before evaluation; ``prefixes`` are declared unless the query declares the same prefix itself."""
         ...
 
+    def answer(self, request: UserQuery, *, timeout: float) -> Answer:
+        """The complete answer to a user's query within ``timeout`` seconds, or :class:`QueryFailed` saying why there
+        is none (a :class:`StoreError` when the store cannot be asked)."""
+        ...
+
     def count(self) -> int:
         """Quads in the store's named graphs (a remote store: in the graphs it is scoped to)."""
         ...
@@ -74,6 +105,31 @@ class Store(Protocol):
     def close(self) -> None:
         """Release files, connections and locks; the store is not used afterwards."""
         ...
+
+
+def answer_here(store: Store, request: UserQuery) -> Answer:
+    """Run ``request`` with ``store.query`` and write its answer in this process: a remote store's way (the store
+    does the work), and an embedded store's without a pool of query processes (``awardgraph query``, tests)."""
+    try:
+        result = store.query(
+            request.query,
+            default_graphs=request.default_graphs,
+            named_graphs=request.named_graphs,
+            base_iri=request.base_iri,
+            prefixes=request.prefixes,
+        )
+        out = results.serialize(result, request.formats, request.limits, request.prefixes)
+    except SyntaxError as exc:
+        raise QueryFailed("syntax", str(exc)) from None
+    except results.Unacceptable as exc:
+        raise QueryFailed("unacceptable", kind=exc.kind) from None
+    except QueryRefused as exc:
+        raise QueryFailed("error", exc.detail or str(exc)) from None
+    except StoreError:
+        raise
+    except (ValueError, RuntimeError) as exc:
+        raise QueryFailed("error", str(exc)) from None
+    return Answer(out.kind, out.media_type, Payload(out.body), out.count, out.truncated)
 
 
 class GraphWriter(Protocol):

@@ -3,11 +3,16 @@
 Query semantics: the store's own default graph is the project's default graph, which the build writes as a copy
 of the graphs it is the union of (:mod:`awardgraph.graph.defaultgraph`); every statement is also in the named
 graph of its source.
+
+The app's own queries run here, in the web process (they are bounded); users' queries run in the store's sandbox
+(:mod:`awardgraph.store.sandbox`): processes that can be killed at a deadline, forked from an in-memory copy of the
+build, handed the job by :meth:`EmbeddedStore.answer`.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -15,8 +20,12 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from awardgraph import builds
+from awardgraph.config import Settings
+from awardgraph.store.base import Answer, UserQuery, answer_here
+from awardgraph.store.sandbox import zygote
+from awardgraph.store.sandbox.pool import Job, QueryPool
 
-STORE_FOLDER = "oxigraph"
+STORE_FOLDER = builds.STORE_FOLDER
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -66,11 +75,18 @@ class _Slice:
         return data
 
 
+def start_copy(settings: Settings, runtime: Path) -> subprocess.Popen[bytes] | None:
+    """Start the process that keeps the current build in memory for a server's user queries and forks their
+    processes (:mod:`awardgraph.store.sandbox.zygote`), when the settings want a copy; the pools of the server's
+    workers (:func:`awardgraph.store.sandbox.pool.for_server` with the same ``runtime``) find it."""
+    return zygote.start_for(settings, runtime)
+
+
 class EmbeddedStore:
     """A finished build's store, read-only, so that any number of server processes can share it."""
 
-    def __init__(self, build: Path) -> None:
-        self.build = build
+    def __init__(self, build: Path, *, pool: QueryPool | None = None) -> None:
+        self.build, self.pool = build, pool
         self._store = ox.Store.read_only(str(build / STORE_FOLDER))
         manifest = build / builds.MANIFEST_FILE  # a build being checked before it is finished has none yet
         facts = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
@@ -100,6 +116,24 @@ class EmbeddedStore:
             substitutions={ox.Variable(k): v for k, v in substitutions.items()} if substitutions else None,
             prefixes=dict(prefixes) if prefixes else None,
         )
+
+    def answer(self, request: UserQuery, *, timeout: float) -> Answer:
+        """A user's query, run in a process of the store's pool (killed at ``timeout``) and written there; without a
+        pool (``awardgraph query``), here."""
+        if self.pool is None:
+            return answer_here(self, request)
+        job = Job(
+            store=str(self.build / STORE_FOLDER),
+            query=request.query,
+            base_iri=request.base_iri,
+            prefixes=dict(request.prefixes),
+            formats=request.formats,
+            max_rows=request.limits.rows,
+            max_triples=request.limits.triples,
+            default_graphs=request.default_graphs,
+            named_graphs=request.named_graphs,
+        )
+        return self.pool.run(job, timeout=timeout)
 
     def count(self) -> int:
         """Quads in the store's named graphs (the default graph is a copy of some of them)."""

@@ -50,8 +50,19 @@ import pyoxigraph as ox
 
 from awardgraph.config import Settings
 from awardgraph.store import answers, describing, sparqltext
-from awardgraph.store.base import QueryRefused, QueryResult, StoreError, StoreUnavailable, Term
+from awardgraph.store.base import (
+    Answer,
+    QueryRefused,
+    QueryResult,
+    StoreError,
+    StoreUnavailable,
+    Term,
+    UserQuery,
+    answer_here,
+)
 from awardgraph.store.http import Client, Credentials, Reply
+from awardgraph.store.sandbox.executor import PARSE_ONLY
+from awardgraph.store.sandbox.pool import Job, QueryPool
 from awardgraph.store.sparqlclient import SparqlClient
 from awardgraph.store.writing import UpdateWriter
 
@@ -99,8 +110,9 @@ class RemoteStore:
         default_graph: DefaultGraphMode = "store",
         scope: str | None = None,
         client: ClientKind = "sparqlwrapper",
+        pool: QueryPool | None = None,
     ) -> None:
-        self.endpoint = endpoint
+        self.endpoint, self.pool = endpoint, pool
         self.update_endpoint = update_endpoint or endpoint
         self.graph_store = graph_store
         self.default_graph, self.scope = default_graph, scope
@@ -268,6 +280,26 @@ class RemoteStore:
             counts.update({row["g"]["value"]: int(row["n"]["value"]) for row in rows if "g" in row})
         return counts
 
+    def answer(self, request: UserQuery, *, timeout: float) -> Answer:
+        """A user's query, run by the store within its HTTP timeout and written here. With a pool, its parse and plan
+        (seconds for some queries of a few KiB) are done first in a query process, where they can be killed at
+        ``timeout``."""
+        if self.pool is not None:
+            plan = Job(
+                store=PARSE_ONLY,
+                query=request.query,
+                base_iri=request.base_iri,
+                prefixes=dict(request.prefixes),
+                formats=request.formats,
+                max_rows=request.limits.rows,
+                max_triples=request.limits.triples,
+                default_graphs=request.default_graphs,
+                named_graphs=request.named_graphs,
+                parse_only=True,
+            )
+            self.pool.run(plan, timeout=timeout)
+        return answer_here(self, request)
+
     def default_count(self) -> int:
         """Triples in the store's own default graph (``store`` mode: the project's default graph)."""
         rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
@@ -328,10 +360,14 @@ class RemoteStore:
 
 
 def open_remote(
-    settings: Settings, endpoint: str | None = None, *, client: ClientKind = "sparqlwrapper"
+    settings: Settings,
+    endpoint: str | None = None,
+    *,
+    client: ClientKind = "sparqlwrapper",
+    pool: QueryPool | None = None,
 ) -> RemoteStore:
     """The remote store the settings describe (``endpoint`` overrides ``settings.endpoint``), spoken to with
-    ``client``."""
+    ``client``; users' queries are parsed in ``pool``'s processes first, when there is one."""
     url = endpoint or settings.endpoint
     if not url:
         raise StoreError("no SPARQL endpoint is configured (AWARDGRAPH_ENDPOINT or --endpoint)")
@@ -352,6 +388,7 @@ def open_remote(
         default_graph=settings.default_graph,  # type: ignore[arg-type]  # validated by Settings
         scope=settings.base_iri,
         client=client,
+        pool=pool,
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask, Response
 
 from awardgraph.config import Settings
+from awardgraph.store.opening import StoreOpener
 from awardgraph.web.state import open_source
 
 SECURITY_HEADERS = {
@@ -48,7 +49,8 @@ def create_app(settings: Settings, *, runtime: Path | None = None) -> Flask:
     app.config.update(DEBUG=False, TESTING=False, PROPAGATE_EXCEPTIONS=False, JSON_SORT_KEYS=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions[site.SETTINGS] = settings
-    app.extensions[site.SERVED] = open_source(settings)
+    app.extensions[site.STORES] = StoreOpener(settings, runtime)
+    app.extensions[site.SERVED] = open_source(settings, app.extensions[site.STORES])
     errors.register(app)
     guard.install(app, settings)
     app.extensions[querying.KEY] = querying.Querying(settings, runtime)

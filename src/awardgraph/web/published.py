@@ -66,8 +66,9 @@ class RemoteSource:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RemoteSource:
-        return cls(open_remote(settings), settings.base_iri, refresh=settings.remote_refresh)
+    def from_settings(cls, settings: Settings, store: RemoteStore | None = None) -> RemoteSource:
+        """The source of ``settings.endpoint``, read through ``store`` if given (a server worker's, with its pool)."""
+        return cls(store or open_remote(settings), settings.base_iri, refresh=settings.remote_refresh)
 
     def current(self) -> Build:
         """The published data; :class:`NoBuild` when the store holds none for the base IRI, and the store's

@@ -1,15 +1,14 @@
-"""Running a user's query from ``/sparql``: the checks before it runs, admission, the run itself, and the answer.
+"""Running a user's query from ``/sparql``: the checks before it runs, admission, the store's answer.
 
 In order (``docs/security.md`` has the why of each):
 
-1. size (413), SPARQL Update (403), nesting (400), what the query would fetch (400): :mod:`awardgraph.sandbox.checks`;
-2. the client's share (429): :mod:`awardgraph.sandbox.admission`;
-3. the run, with a deadline: over an embedded store in a query process of :mod:`awardgraph.sandbox.pool` (killed
-   at the deadline: 503); over a remote store, parsed and planned in a query process first (killed likewise), then
-   run by the store itself, within its HTTP timeout;
-4. the result, cut at the row and triple limits before the response starts (status and truncation are final), its
-   body written by the query process in pieces and kept by the worker (:mod:`awardgraph.sandbox.payload`) until
-   complete, then sent in pieces.
+1. size (413), SPARQL Update (403), nesting (400), what the query would fetch (400): :mod:`awardgraph.web.query_checks`;
+2. the client's share (429): :mod:`awardgraph.web.admission`;
+3. the store's answer (:meth:`awardgraph.store.base.Store.answer`), with a deadline, cut at the row and triple limits
+   before the response starts (status and truncation are final). How the store keeps the deadline is its own:
+   the embedded store runs the query in a process of its sandbox (killed at the deadline: 503), a remote store
+   has it parsed and planned in such a process first, then runs it within its HTTP timeout. This module cannot
+   tell which store it has.
 
 The app's own queries (pages, lists) never come here: they are bounded and run in the web process.
 """
@@ -25,12 +24,9 @@ from awardgraph import queries
 from awardgraph.config import Settings
 from awardgraph.namespaces import prefixes
 from awardgraph.queries import lexer
-from awardgraph.sandbox import checks, executor, results, zygote
-from awardgraph.sandbox.admission import Admission
-from awardgraph.sandbox.payload import Payload
-from awardgraph.sandbox.pool import Answer, Job, QueryFailed, QueryPool
-from awardgraph.store.oxigraph import STORE_FOLDER, EmbeddedStore
-from awardgraph.web import conneg, guard, protocol
+from awardgraph.store.base import OVERRUN, Answer, Formats, Limits, QueryFailed, UserQuery
+from awardgraph.web import conneg, guard, protocol, query_checks
+from awardgraph.web.admission import Admission
 from awardgraph.web.errors import Problem
 from awardgraph.web.state import Build
 
@@ -40,42 +36,28 @@ TRUNCATED = "Awardgraph-Truncated"  # the header of an answer cut at a limit: "r
 
 
 class Querying:
-    """What one app runs user queries with."""
+    """What one app checks and admits user queries with."""
 
     def __init__(self, settings: Settings, runtime: Path | None = None) -> None:
         self.settings = settings
         self.prefixes = prefixes(settings.base_iri)
-        self.outbound = checks.Outbound(
+        self.outbound = query_checks.Outbound(
             base_iri=settings.base_iri, prefixes=self.prefixes, federation=settings.federation
         )
         self.proxies = guard.trusted(settings.trusted_proxies)
         self.admission = Admission(
             per_client=settings.client_queries,
             budget=settings.client_budget,
-            hold=max(settings.query_timeout, settings.remote_timeout) + executor.GRACE + 5,
+            hold=max(settings.query_timeout, settings.remote_timeout) + OVERRUN + 5,
             path=runtime / "admission.sqlite3" if runtime is not None else None,
         )
-        self.pool = QueryPool(
-            size=settings.query_processes,
-            long_after=settings.long_query,
-            long_queries=settings.long_queries,
-            wait=settings.query_wait,
-            memory_mib=settings.query_memory,
-            network=bool(settings.federation),
-            zygote=str(zygote.socket_path(runtime)) if runtime is not None and copies(settings) else None,
-        )
-
-
-def copies(settings: Settings) -> bool:
-    """Whether ``serve`` keeps an in-memory copy of the build for user queries (:mod:`awardgraph.sandbox.zygote`)."""
-    return settings.memory_copy > 0 and settings.endpoint is None
 
 
 def querying() -> Querying:
     return current_app.extensions[KEY]  # type: ignore[no-any-return]
 
 
-def answer(build: Build, parsed: protocol.QueryRequest, formats: results.Formats, limits: results.Limits) -> Answer:
+def answer(build: Build, parsed: protocol.QueryRequest, formats: Formats, limits: Limits) -> Answer:
     """The complete answer to ``parsed`` over ``build``, or a :class:`Problem` saying why there is none."""
     q = querying()
     timeout = _timeout(parsed.timeout, q.settings.query_timeout)
@@ -83,21 +65,34 @@ def answer(build: Build, parsed: protocol.QueryRequest, formats: results.Formats
         _check(q, build, parsed)
         client = guard.client(request, q.proxies)
         ticket = q.admission.enter(client)
-    except checks.Refused as refused:
+    except query_checks.Refused as refused:
         raise _problem(refused) from None
     started = time.monotonic()
+    asked = UserQuery(
+        parsed.query,
+        q.settings.base_iri,
+        q.prefixes,
+        formats,
+        limits,
+        default_graphs=parsed.default_graphs,
+        named_graphs=parsed.named_graphs,
+    )
     try:
-        return _run(q, build, parsed, formats, limits, timeout)
+        return build.store.answer(asked, timeout=timeout)
+    except QueryFailed as failed:
+        raise _failure(failed, parsed.query, timeout) from None
     finally:
         q.admission.leave(client, ticket, time.monotonic() - started)
 
 
 def _check(q: Querying, build: Build, parsed: protocol.QueryRequest) -> None:
-    checks.check_size(parsed.query, max_bytes=q.settings.max_query)
+    query_checks.check_size(parsed.query, max_bytes=q.settings.max_query)
     keyword = lexer.update_keyword(parsed.query)
     if keyword is not None:
-        raise checks.Refused(403, f"This endpoint is read-only: {keyword} is SPARQL Update, which it does not accept.")
-    checks.check_depth(parsed.query, max_depth=q.settings.max_depth)
+        raise query_checks.Refused(
+            403, f"This endpoint is read-only: {keyword} is SPARQL Update, which it does not accept."
+        )
+    query_checks.check_depth(parsed.query, max_depth=q.settings.max_depth)
 
     def graphs() -> set[str]:
         return build.memo("graph-iris", lambda: _graph_iris(build, q.settings.base_iri))
@@ -109,54 +104,6 @@ def _check(q: Querying, build: Build, parsed: protocol.QueryRequest) -> None:
 
 def _graph_iris(build: Build, base_iri: str) -> set[str]:
     return {str(row["g"].value) for row in queries.select(build.store, "graphs", base_iri=base_iri)}
-
-
-def _run(
-    q: Querying,
-    build: Build,
-    parsed: protocol.QueryRequest,
-    formats: results.Formats,
-    limits: results.Limits,
-    timeout: float,
-) -> Answer:
-    store = build.store
-    embedded = isinstance(store, EmbeddedStore)
-    job = Job(
-        store=str(store.build / STORE_FOLDER) if isinstance(store, EmbeddedStore) else executor.PARSE_ONLY,
-        query=parsed.query,
-        base_iri=q.settings.base_iri,
-        prefixes=q.prefixes,
-        formats=formats,
-        max_rows=limits.rows,
-        max_triples=limits.triples,
-        default_graphs=parsed.default_graphs,
-        named_graphs=parsed.named_graphs,
-        parse_only=not embedded,
-    )
-    try:
-        answer = q.pool.run(job, timeout=timeout)
-    except QueryFailed as failed:
-        raise _failure(failed, parsed.query, timeout) from None
-    if embedded:
-        return answer
-    # a remote store runs the query itself, within its HTTP timeout; its parse and plan (seconds for some queries of
-    # a few KiB) have just been done in a query process, where they could be killed at the deadline
-    return _run_here(q, build, parsed, formats, limits)
-
-
-def _run_here(
-    q: Querying, build: Build, parsed: protocol.QueryRequest, formats: results.Formats, limits: results.Limits
-) -> Answer:
-    try:
-        result = protocol.execute(build.store, parsed, base_iri=q.settings.base_iri, prefixes=q.prefixes)
-        out = results.serialize(result, formats, limits, q.prefixes)
-    except protocol.ProtocolError as exc:
-        raise Problem(exc.status, exc.message, detail=exc.detail) from None
-    except results.Unacceptable as exc:
-        raise _failure(QueryFailed("unacceptable", kind=exc.kind), parsed.query, 0) from None
-    except (ValueError, RuntimeError) as exc:
-        raise Problem(400, f"The query failed while it was evaluated: {exc}") from None
-    return Answer(out.kind, out.media_type, Payload(out.body), out.count, out.truncated)
 
 
 def _timeout(raw: str | None, most: float) -> float:
@@ -172,7 +119,7 @@ def _timeout(raw: str | None, most: float) -> float:
     return most if asked == 0 else min(asked, most)
 
 
-def _problem(refused: checks.Refused) -> Problem:
+def _problem(refused: query_checks.Refused) -> Problem:
     headers = {"Retry-After": str(refused.retry_after)} if refused.retry_after is not None else {}
     return Problem(refused.status, refused.message, headers=headers)
 

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from flask import Response, current_app, render_template, request
 
 from awardgraph import namespaces
-from awardgraph.sandbox.results import used_prefixes
+from awardgraph.store.results import used_prefixes
 from awardgraph.web import conneg, i18n
 from awardgraph.web.errors import Problem, not_acceptable
 from awardgraph.web.state import Build

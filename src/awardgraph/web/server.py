@@ -4,8 +4,9 @@ gunicorn forks ``settings.workers`` worker processes, each with a few threads; e
 opens the store read-only on its first request, so workers share nothing but the files. ``SIGTERM`` or ``SIGINT``
 to the master stops it gracefully (workers finish the requests they have).
 
-Before the workers, ``serve`` starts the zygote (:mod:`awardgraph.sandbox.zygote`), which copies the build into
-memory once and forks the workers' query processes from it; the master stops it when it stops.
+Before the workers, ``serve`` starts the embedded store's in-memory copy of the build (its zygote,
+:func:`awardgraph.store.oxigraph.start_copy`), which forks the workers' query processes; the master stops it when it
+stops.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from awardgraph.config import Settings
-from awardgraph.sandbox import zygote
-from awardgraph.web.querying import copies
+from awardgraph.store.oxigraph import start_copy
 
 THREADS = 8  # requests waiting on a query process hold a thread; pages and /health need threads left over
 TIMEOUT = 60
@@ -77,9 +77,7 @@ def serve(settings: Settings) -> None:
 
     create_app(settings)  # fail here, in the terminal, on settings the app refuses
     runtime, master = Path(tempfile.mkdtemp(prefix="awardgraph-serve-")), os.getpid()
-    # the workers find it at its socket in ``runtime``
-    socket = str(zygote.socket_path(runtime))
-    copier = zygote.start(settings.store, socket, limit=settings.memory_copy) if copies(settings) else None
+    copier = start_copy(settings, runtime)  # the workers' pools find it at its socket in ``runtime``
     try:
         _Server(settings, runtime).run()
     finally:

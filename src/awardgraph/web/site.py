@@ -20,6 +20,7 @@ from awardgraph.web.state import Build, NoBuild, Source
 bp = Blueprint("site", __name__)
 
 SETTINGS, SERVED = "awardgraph.settings", "awardgraph.served"
+STORES = "awardgraph.stores"  # the worker's store opener (awardgraph.store.opening), which owns its query processes
 HOME_CLASSES = 12
 HOME_MEMBERS = 30  # as instances.rq's LIMIT
 

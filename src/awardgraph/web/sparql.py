@@ -15,8 +15,8 @@ from flask import Blueprint, Response, current_app, request
 
 from awardgraph import queries
 from awardgraph.namespaces import prefixes
-from awardgraph.sandbox import results
-from awardgraph.sandbox.pool import Answer
+from awardgraph.store import results
+from awardgraph.store.base import Answer
 from awardgraph.web import conneg, present, protocol, querying, respond, service
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import served, settings

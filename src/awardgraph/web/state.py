@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import threading
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from typing import Protocol, TypeVar
 from awardgraph.builds import DESCRIPTION_FILE, DUMPS_FOLDER, MANIFEST_FILE, SHAPES_FILE
 from awardgraph.config import Settings
 from awardgraph.store.base import Store
+from awardgraph.store.opening import StoreOpener
 from awardgraph.store.oxigraph import EmbeddedStore
 
 T = TypeVar("T")
@@ -92,8 +94,8 @@ class LocalBuild(Build):
         return self.path / DUMPS_FOLDER
 
 
-def open_build(path: Path) -> LocalBuild:
-    """Open the finished build in ``path`` read-only."""
+def open_build(path: Path, open_store: Callable[[Path], EmbeddedStore] = EmbeddedStore) -> LocalBuild:
+    """Open the finished build in ``path`` read-only (its store with ``open_store``: a server worker's opener)."""
     manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
     built_text = str(manifest.get("built", ""))
     try:
@@ -102,7 +104,7 @@ def open_build(path: Path) -> LocalBuild:
         built = dt.datetime.fromtimestamp((path / MANIFEST_FILE).stat().st_mtime, dt.UTC)
     build_id = str(manifest.get("build", path.name))
     return LocalBuild(
-        id=build_id, path=path, store=EmbeddedStore(path), manifest=manifest, built=built.replace(microsecond=0)
+        id=build_id, path=path, store=open_store(path), manifest=manifest, built=built.replace(microsecond=0)
     )
 
 
@@ -143,10 +145,11 @@ class LocalSource:
             return self._build
 
 
-def open_source(settings: Settings) -> Source:
-    """The source the settings name: a remote store (``AWARDGRAPH_ENDPOINT``) or a store directory."""
+def open_source(settings: Settings, stores: StoreOpener) -> Source:
+    """The source the settings name: a remote store (``AWARDGRAPH_ENDPOINT``) or a store directory, its stores
+    opened by ``stores`` (with the worker's pool of user-query processes)."""
     if settings.endpoint:
         from awardgraph.web.published import RemoteSource
 
-        return RemoteSource.from_settings(settings)
-    return LocalSource(settings.store)
+        return RemoteSource.from_settings(settings, stores.remote())
+    return LocalSource(settings.store, functools.partial(open_build, open_store=stores.embedded))

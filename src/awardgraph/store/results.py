@@ -27,6 +27,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from awardgraph.store.payload import Payload
+
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 SPOOL_MEMORY = 4 << 20  # bytes of a line-format answer kept in memory before the rest goes to a temporary file
@@ -224,3 +226,30 @@ def used_prefixes(triples: Iterable[ox.Triple] | Iterable[ox.Quad], prefixes: Ma
         if isinstance(term, ox.NamedNode)
     }
     return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """A query's complete answer: its body in ``media_type`` (a :class:`Payload`: in memory, or in a temporary file
+    when large), ``count`` rows or triples, ``truncated`` if cut."""
+
+    kind: str
+    media_type: str
+    payload: Payload
+    count: int
+    truncated: bool
+
+    @property
+    def body(self) -> bytes:
+        """The whole body as bytes (for small answers: the HTML page, tests)."""
+        return self.payload.read()
+
+
+class QueryFailed(Exception):
+    """The query has no answer. ``reason``: ``syntax`` or ``error`` (the engine's ``message``), ``unacceptable``
+    (no format for ``kind``), ``timeout``, ``preempted`` (stopped for others; ``retry_after``), ``busy`` (no process
+    came free; ``retry_after``), ``crashed`` (``signal``), ``memory``."""
+
+    def __init__(self, reason: str, message: str = "", **info: Any) -> None:
+        super().__init__(f"{reason}: {message}" if message else reason)
+        self.reason, self.message, self.info = reason, message, info

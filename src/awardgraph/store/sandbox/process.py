@@ -1,8 +1,8 @@
 """One query process, seen from the web worker: start it, send it a job, read its answer with a deadline, kill it.
 
-The process is ``python -m awardgraph.sandbox.executor`` (see there for what it does and for the framing of the
+The process is ``python -m awardgraph.store.sandbox.executor`` (see there for what it does and for the framing of the
 messages on its stdin and stdout), or a process forked by the server's zygote that runs the same job loop over an
-in-memory copy of the build (:mod:`awardgraph.sandbox.zygote`). Reading never blocks past a deadline:
+in-memory copy of the build (:mod:`awardgraph.store.sandbox.zygote`). Reading never blocks past a deadline:
 :meth:`QueryProcess.receive` raises :class:`Late` when the deadline passes first, and :class:`Gone` when the
 process has ended (killed or crashed).
 """
@@ -44,7 +44,7 @@ def child_env() -> dict[str, str]:
 def command(store: str, *, memory_mib: int, network: bool) -> list[str]:
     """The command line of a query process over the store at ``store``."""
     mode = "network" if network else "no-network"
-    return [sys.executable, "-m", "awardgraph.sandbox.executor", store, str(memory_mib), mode]
+    return [sys.executable, "-m", "awardgraph.store.sandbox.executor", store, str(memory_mib), mode]
 
 
 class Child(Protocol):
@@ -99,7 +99,7 @@ class Started:
 
 
 class Forked:
-    """A query process the zygote forked (:mod:`awardgraph.sandbox.zygote`): not this worker's child. It is killed
+    """A query process the zygote forked (:mod:`awardgraph.store.sandbox.zygote`): not this worker's child. It is killed
     through a pidfd (which, unlike a process id, can never name another process once the zygote has reaped it), and
     its exit status comes on a pipe the zygote writes when it has reaped it."""
 

@@ -2,13 +2,13 @@
 
 Oxigraph's in-memory store answers what scans (text search, aggregates, sorted pages, exports) 2-15 times faster
 than its RocksDB store (docs/performance.md), but a copy per query process would cost that memory many times over.
-So ``serve`` starts this process before its workers (``python -m awardgraph.sandbox.zygote ROOT SOCKET LIMIT PID``):
-it loads the current build into memory once, from the build's own files (the N-Quads dump of the named graphs, the
-N-Triples dump of the default graph, then the dataset description and shapes graphs read from the build's store),
-checks that the copy holds as many quads as the store, and answers on a Unix socket in the server's private
-runtime folder. A worker's pool asks it for a query process
-(:func:`spawn`); it forks one, which shares the copy's pages copy-on-write and runs the executor's job loop
-(:func:`awardgraph.sandbox.executor.answer_jobs`) over it, and hands back over the socket:
+So ``serve`` starts this process before its workers
+(``python -m awardgraph.store.sandbox.zygote ROOT SOCKET LIMIT PID``): it loads the current build into memory once,
+from the build's own files (the N-Quads dump of the named graphs, the N-Triples dump of the default graph, then the
+dataset description and shapes graphs read from the build's store), checks that the copy holds as many quads as the
+store, and answers on a Unix socket in the server's private runtime folder. A worker's pool asks it for a query
+process (:func:`spawn`); it forks one, which shares the copy's pages copy-on-write and runs the executor's job loop
+(:func:`awardgraph.store.sandbox.executor.answer_jobs`) over it, and hands back over the socket:
 
 - the process's job and answer pipes, the same frames as a process started with ``exec``;
 - a pidfd, with which the worker kills it: a process id could name another process once the zygote has reaped it,
@@ -44,9 +44,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from awardgraph import builds
-from awardgraph.sandbox import executor
-from awardgraph.sandbox.process import Forked, QueryProcess, child_env
-from awardgraph.store.oxigraph import STORE_FOLDER
+from awardgraph.config import Settings
+from awardgraph.store.sandbox import executor
+from awardgraph.store.sandbox.process import Forked, QueryProcess, child_env
 
 SOCKET_NAME = "zygote.sock"
 FDS = 4  # job pipe, answer pipe, pidfd, exit-status pipe
@@ -58,9 +58,19 @@ def socket_path(runtime: Path) -> Path:
     return runtime / SOCKET_NAME
 
 
+def wanted(settings: Settings) -> bool:
+    """Whether ``serve`` keeps an in-memory copy of the build for user queries (an embedded store, a copy allowed)."""
+    return settings.memory_copy > 0 and settings.endpoint is None
+
+
+def start_for(settings: Settings, runtime: Path) -> subprocess.Popen[bytes] | None:
+    """The zygote of a server whose worker pools share ``runtime``, when the settings want one."""
+    return start(settings.store, str(socket_path(runtime)), limit=settings.memory_copy) if wanted(settings) else None
+
+
 def start(root: Path, socket: str, *, limit: int) -> subprocess.Popen[bytes]:
     """Start a zygote for the builds of ``root``, listening at ``socket``, ending with this process."""
-    argv = [sys.executable, "-m", "awardgraph.sandbox.zygote", str(root), socket, str(limit), str(os.getpid())]
+    argv = [sys.executable, "-m", "awardgraph.store.sandbox.zygote", str(root), socket, str(limit), str(os.getpid())]
     return subprocess.Popen(argv, stdin=subprocess.DEVNULL, env=child_env(), close_fds=True)
 
 
@@ -123,7 +133,7 @@ class Zygote:
         """Load ``store``'s build in the background if it is the current build and neither loaded, loading nor
         refused (the old copy is dropped first)."""
         current = builds.current_build(self.root)
-        if current is None or str(current / STORE_FOLDER) != store:
+        if current is None or str(current / builds.STORE_FOLDER) != store:
             return
         with self.lock:
             if store in (self.copy_of, self.loading) or store in self.refused or self.loading is not None:
@@ -297,7 +307,7 @@ def main(argv: list[str]) -> int:
     listener.listen(64)
     current = builds.current_build(root)
     if current is not None:
-        zygote.want(str(current / STORE_FOLDER))
+        zygote.want(str(current / builds.STORE_FOLDER))
     while os.getppid() == parent:
         readable, _, _ = select.select([listener, wake_r], [], [], PARENT_CHECK)
         if wake_r in readable:

@@ -1,9 +1,9 @@
 """The pool of query processes a server worker runs user queries in, with a wall-clock deadline for each.
 
-Each process (:mod:`awardgraph.sandbox.process`, :mod:`awardgraph.sandbox.executor`) has the build open read-only
-and runs one query at a time. A query not answered by its deadline is killed with its process (``SIGKILL``: a query
-cannot hold it off, whatever it does in the engine); a process that crashes (Oxigraph aborts on some inputs) is
-noticed by its closed pipe. Either way a replacement starts in the background and the caller gets a
+Each process (:mod:`awardgraph.store.sandbox.process`, :mod:`awardgraph.store.sandbox.executor`) has the build
+open read-only and runs one query at a time. A query not answered by its deadline is killed with its process
+(``SIGKILL``: a query cannot hold it off, whatever it does in the engine); a process that crashes (Oxigraph aborts
+on some inputs) is noticed by its closed pipe. Either way a replacement starts in the background and the caller gets a
 :class:`QueryFailed` at once.
 
 **Quick queries keep being answered, however many slow ones arrive.** Three rules, all about queries that have
@@ -24,12 +24,12 @@ already shown they are not quick:
 A stopped query is answered 503 with ``Retry-After``. No Flask in here, and nothing is shared between server
 workers: each has its own pool, started on its first query.
 
-**Where processes come from.** Under ``serve``, a pool asks the server's zygote (:mod:`awardgraph.sandbox.zygote`)
+**Where processes come from.** Under ``serve``, a pool asks the server's zygote (:mod:`awardgraph.store.sandbox.zygote`)
 for each new process: one forked over its in-memory copy of the build, when it has one; otherwise the pool starts
-``python -m awardgraph.sandbox.executor`` over the store on disk. Once the copy is loaded, processes that read the
+``python -m awardgraph.store.sandbox.executor`` over the store on disk. Once the copy is loaded, processes that read the
 disk are replaced as they finish their queries, and so is a forked process that says it has made much of the
 shared copy its own (a query that scans writes to what it reads: ``Executor.report`` in
-:mod:`awardgraph.sandbox.executor`). A process that has made a good part of the copy its own answers the next scan
+:mod:`awardgraph.store.sandbox.executor`). A process that has made a good part of the copy its own answers the next scan
 twice as fast; **one per pool** may keep it (at 1M quads that is about 300 MB each), any other is replaced after
 its answer, so a server holds the copy at most once per worker beyond the zygote's.
 """
@@ -44,11 +44,15 @@ import math
 import os
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
-from awardgraph.sandbox import results, zygote
-from awardgraph.sandbox.payload import Payload
-from awardgraph.sandbox.process import DEMOTED, NICENESS, Gone, Late, QueryProcess, command, signal_name
+from awardgraph.config import Settings
+from awardgraph.store import results
+from awardgraph.store.payload import Payload
+from awardgraph.store.results import Answer, QueryFailed
+from awardgraph.store.sandbox import zygote
+from awardgraph.store.sandbox.process import DEMOTED, NICENESS, Gone, Late, QueryProcess, command, signal_name
 
 STARTUP_SECONDS = 10.0  # a process not ready by then is killed and started again
 STARTUP_WAIT = 5.0  # how long a query may wait for the pool's first processes to start
@@ -84,31 +88,19 @@ class Job:
         return json.dumps(fields).encode("utf-8")
 
 
-@dataclasses.dataclass(frozen=True)
-class Answer:
-    """A query's complete answer: its body in ``media_type`` (a :class:`Payload`: in memory, or in a temporary file
-    when large), ``count`` rows or triples, ``truncated`` if cut."""
-
-    kind: str
-    media_type: str
-    payload: Payload
-    count: int
-    truncated: bool
-
-    @property
-    def body(self) -> bytes:
-        """The whole body as bytes (for small answers: the HTML page, tests)."""
-        return self.payload.read()
-
-
-class QueryFailed(Exception):
-    """The query has no answer. ``reason``: ``syntax`` or ``error`` (the engine's ``message``), ``unacceptable``
-    (no format for ``kind``), ``timeout``, ``preempted`` (stopped for others; ``retry_after``), ``busy`` (no process
-    came free; ``retry_after``), ``crashed`` (``signal``), ``memory``."""
-
-    def __init__(self, reason: str, message: str = "", **info: Any) -> None:
-        super().__init__(f"{reason}: {message}" if message else reason)
-        self.reason, self.message, self.info = reason, message, info
+def for_server(settings: Settings, runtime: Path | None) -> QueryPool:
+    """The pool of one server worker, sized by the settings, forking from the server's zygote when ``serve`` keeps
+    a copy of the build (``runtime``: the folder the server's workers share)."""
+    copies = runtime is not None and zygote.wanted(settings)
+    return QueryPool(
+        size=settings.query_processes,
+        long_after=settings.long_query,
+        long_queries=settings.long_queries,
+        wait=settings.query_wait,
+        memory_mib=settings.query_memory,
+        network=bool(settings.federation),
+        zygote=str(zygote.socket_path(runtime)) if copies and runtime is not None else None,
+    )
 
 
 @dataclasses.dataclass(eq=False)
@@ -176,7 +168,7 @@ class QueryPool:
         self, process: QueryProcess, job: Job, deadline: float, timeout: float, body: Payload
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Send ``job``; its answer's header and final status, the body appended to ``body`` (see
-        :mod:`awardgraph.sandbox.executor` for the frames)."""
+        :mod:`awardgraph.store.sandbox.executor` for the frames)."""
         process.started = time.monotonic()
         try:
             process.send(job.message(max(deadline - process.started, 0.0)))

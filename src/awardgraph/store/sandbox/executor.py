@@ -1,23 +1,23 @@
-"""A query process: ``python -m awardgraph.sandbox.executor STORE MEMORY_MIB network|no-network``, started and
-killed by :class:`awardgraph.sandbox.pool.QueryPool` (through :mod:`awardgraph.sandbox.process`).
+"""A query process: ``python -m awardgraph.store.sandbox.executor STORE MEMORY_MIB network|no-network``, started and
+killed by :class:`awardgraph.store.sandbox.pool.QueryPool` (through :mod:`awardgraph.store.sandbox.process`).
 
 It opens the store read-only, then answers jobs read from stdin, one at a time, on stdout. Every message is a
 frame: 4 bytes of big-endian length, then that many bytes. A job is one JSON frame. An answer is a JSON header
 frame, the body in frames of up to :data:`PIECE` bytes, an empty frame, and a JSON status frame. A job evaluates
-the query and cuts the result at the limits (:mod:`awardgraph.sandbox.results`) before the header is written, so
+the query and cuts the result at the limits (:mod:`awardgraph.store.results`) before the header is written, so
 the header's count and truncation are final; the body is then written by Oxigraph's writers piece by piece, never
-whole in memory, and the parent keeps it (:mod:`awardgraph.sandbox.payload`) until the status frame says it is
+whole in memory, and the parent keeps it (:mod:`awardgraph.store.payload`) until the status frame says it is
 complete: the parent has either a complete answer or none.
 
 Before the first job the process forbids core dumps, installs (unless federation is on) a seccomp filter that makes
-network sockets impossible (:mod:`awardgraph.sandbox.seccomp`), opens the store, caps the memory it may allocate
+network sockets impossible (:mod:`awardgraph.store.sandbox.seccomp`), opens the store, caps the memory it may allocate
 from then on; it runs at its parent's priority, which the pool lowers for queries that are not quick (so the web
-workers win the CPU from runaway queries, :mod:`awardgraph.sandbox.pool`). A watchdog thread
+workers win the CPU from runaway queries, :mod:`awardgraph.store.sandbox.pool`). A watchdog thread
 ends the process when its parent goes away or a job outlives its deadline by :data:`GRACE` seconds (the parent
 kills it long before, unless the parent itself is gone). Imports stay light (pyoxigraph and the standard library)
 so that a replacement starts in a fraction of a second.
 
-A query process can also be forked from the server's zygote (:mod:`awardgraph.sandbox.zygote`), which holds the
+A query process can also be forked from the server's zygote (:mod:`awardgraph.store.sandbox.zygote`), which holds the
 build in memory: it then runs the same job loop (:func:`answer_jobs`) over that copy, and says in its status frames
 how much of the copy it has made its own, and whether the pool should replace it (:meth:`Executor.report`).
 """
@@ -42,9 +42,11 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from awardgraph.sandbox import results, seccomp
+from awardgraph.store import results
+from awardgraph.store.base import OVERRUN
+from awardgraph.store.sandbox import seccomp
 
-GRACE = 5.0
+GRACE = OVERRUN
 PIECE = 1 << 20  # bytes of an answer per frame
 RETIRE_MIB = 64  # memory of its own, beyond the copy's size, past which a process over a shared copy is replaced
 RETIRE_CHECK = 0.05  # seconds a job takes before the process looks at how much memory it has made its own
@@ -93,7 +95,7 @@ class Executor:
 
     def __init__(self, store_path: str, memory_mib: int, copy: ox.Store | None = None) -> None:
         self.memory_mib = memory_mib
-        self.copied = copy is not None  # the store is a copy shared with a zygote (:mod:`awardgraph.sandbox.zygote`)
+        self.copied = copy is not None  # the store is a copy shared with a zygote (:mod:`~.sandbox.zygote`)
         self.kept = copy  # never let go of it: freeing the copy would write to (so duplicate) every page of it
         self.retire = False
         # what it may make its own before it is replaced: as much as it shares now (the copy; a query process
@@ -163,7 +165,7 @@ class Executor:
         allocator has given back what it could, it holds more memory of its own than it held resident at its start
         plus :data:`RETIRE_MIB`. A forked process shares the copy at its start; the pages of it that its queries
         read become its own (Oxigraph writes to what it reads), which keeps it fast for the next scan, and the pool
-        lets one process per pool keep them (:mod:`awardgraph.sandbox.pool`). Only jobs of :data:`RETIRE_CHECK`
+        lets one process per pool keep them (:mod:`awardgraph.store.sandbox.pool`). Only jobs of :data:`RETIRE_CHECK`
         seconds or more are looked at (reading the figure costs a fraction of a millisecond per 100 MB held)."""
         if self.retire or time.monotonic() - started < RETIRE_CHECK:
             return {"retire": self.retire}
