@@ -37,8 +37,8 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 def write(store: ox.Store, folder: Path, base_iri: str) -> int:
     """Write the index of the named things in ``store`` to ``folder/`` :data:`~awardgraph.indexes.SEARCH_FILE`;
-    how many things it holds.
-    Reads the patterns it needs straight from the store's indexes, as :mod:`awardgraph.graph.listindex` does."""
+    how many things it holds. Reads the patterns it needs straight from the store's indexes, as
+    :mod:`awardgraph.graph.listindex` does."""
     prefix, ontology = f"{base_iri}id/", f"{base_iri}ontology#"
     names: dict[str, set[tuple[str, str]]] = {}
     for predicate in NAMES:
