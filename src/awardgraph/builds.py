@@ -15,6 +15,7 @@ moment leaves ``current`` pointing at the last good build.
 from __future__ import annotations
 
 import contextlib
+import enum
 import fcntl
 import os
 import shutil
@@ -32,6 +33,30 @@ DUMPS_FOLDER = "dumps"
 STORE_FOLDER = "oxigraph"  # the build's Oxigraph store (awardgraph.store.oxigraph)
 NQUADS_DUMP = "awardgraph.nq.gz"  # the dumps the server's in-memory copy is loaded from (sandbox.zygote): the named
 NTRIPLES_DUMP = "awardgraph.nt.gz"  # graphs, and the default graph
+
+
+class Dump(enum.Enum):
+    """Each dump in a build's :data:`DUMPS_FOLDER`: file name, media type, EU file-type code, whether it keeps the
+    named graphs. Written by :mod:`awardgraph.graph.dumps`, listed by the web app's ``/dumps/`` and ``/dataset``."""
+
+    TURTLE = ("awardgraph.ttl", "text/turtle", "RDF_TURTLE", False)
+    NTRIPLES_GZ = (NTRIPLES_DUMP, "application/n-triples", "RDF_N_TRIPLES", False)
+    NQUADS_GZ = (NQUADS_DUMP, "application/n-quads", "RDF_N_QUADS", True)
+    TRIG = ("awardgraph.trig", "application/trig", "RDF_TRIG", True)
+    JSONLD = ("awardgraph.jsonld", "application/ld+json", "JSON_LD", True)
+    RDFXML = ("awardgraph.rdf", "application/rdf+xml", "RDF_XML", False)
+
+    def __init__(self, filename: str, media_type: str, eu_file_type: str, quads: bool) -> None:
+        self.filename, self.media_type, self.eu_file_type, self.quads = (
+            filename,
+            media_type,
+            eu_file_type,
+            quads,
+        )
+
+    @property
+    def compressed(self) -> bool:
+        return self.filename.endswith(".gz")
 
 
 def description_graph(base_iri: str) -> str:

@@ -12,9 +12,9 @@ from rdflib import Dataset, Graph
 from tests.conftest import FIXTURES, MINI_SHAPES
 
 from awardgraph import builds
+from awardgraph.builds import Dump
 from awardgraph.config import Settings
 from awardgraph.graph.build import SHAPES_FILE, ValidationFailed, build, read_manifest
-from awardgraph.graph.dumps import Dump
 from awardgraph.graph.load import LoadError
 from awardgraph.store.oxigraph import EmbeddedStore
 

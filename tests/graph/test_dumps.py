@@ -14,10 +14,11 @@ from rdflib import Dataset, Graph
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
+from awardgraph.builds import Dump
 from awardgraph.config import DEFAULT_BASE_IRI
 from awardgraph.graph import defaultgraph
 from awardgraph.graph.build import BuildResult
-from awardgraph.graph.dumps import Dump, compact_jsonld, write_dumps
+from awardgraph.graph.dumps import compact_jsonld, write_dumps
 from awardgraph.graph.load import load
 from awardgraph.namespaces import prefixes
 from awardgraph.resources import resource_dir

@@ -18,8 +18,8 @@ import pytest
 from tests.conftest import MINI_SHAPES
 
 from awardgraph import builds
+from awardgraph.builds import Dump
 from awardgraph.graph.build import read_manifest
-from awardgraph.graph.dumps import Dump
 from awardgraph.store.oxigraph import EmbeddedStore
 
 pytestmark = pytest.mark.slow

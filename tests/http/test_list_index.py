@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from httphelp import site_settings
 
-from awardgraph import queries
+from awardgraph import indexes, queries
 from awardgraph.config import Settings
 from awardgraph.graph import listindex
 from awardgraph.graph.build import BuildResult, build
@@ -22,7 +22,7 @@ from awardgraph.web import create_app
 def test_the_index_says_what_the_queries_say(site: tuple[Settings, BuildResult]) -> None:
     settings, result = site
     store, base = EmbeddedStore(result.path), settings.base_iri
-    index = listindex.ListIndex.open(result.path)
+    index = indexes.ListIndex.open(result.path)
     assert index is not None
     counted = [(str(r["class"].value), int(r["n"].value)) for r in queries.select(store, "classes", base_iri=base)]
     assert index.classes() == counted and len(counted) > 3
@@ -49,11 +49,11 @@ def test_labels_of_a_kind_are_chosen_the_same_every_time(tmp_path: Path) -> None
     for value, lang in (("Zeta", "pl"), ("Alfa", "pl-PL"), ("Beta", "en"), ("Gamma", None)):
         store.add(ox.Quad(thing, label, ox.Literal(value, language=lang), graph))
     assert listindex.write(store, tmp_path, "http://x.org/", [graph.value]) == 1
-    index = listindex.ListIndex.open(tmp_path)
+    index = indexes.ListIndex.open(tmp_path)
     assert index is not None
     assert index.classes() == [("http://x.org/C", 1)]  # only things under {base}id/
     assert index.page("http://x.org/C", offset=0, limit=5) == [
-        listindex.Member("http://x.org/id/a", "Alfa", "Beta", "Alfa")
+        indexes.Member("http://x.org/id/a", "Alfa", "Beta", "Alfa")
     ]
 
 
@@ -77,7 +77,7 @@ def test_a_build_without_an_index_pages_by_query(tmp_path: Path) -> None:
     result = build(settings)
     with_index: FlaskClient = create_app(settings).test_client()
     pages = [with_index.get(f"/list/schema-person.json?page={n}").get_json() for n in (1, 2)]
-    (result.path / listindex.FILE).unlink()  # as builds made before the index have none
-    assert listindex.ListIndex.open(result.path) is None
+    (result.path / indexes.LIST_FILE).unlink()  # as builds made before the index have none
+    assert indexes.ListIndex.open(result.path) is None
     without: FlaskClient = create_app(settings).test_client()
     assert [without.get(f"/list/schema-person.json?page={n}").get_json() for n in (1, 2)] == pages

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from awardgraph import builds
+from awardgraph import builds, indexes
 from awardgraph.config import Settings
-from awardgraph.graph import searchindex
 from awardgraph.textmatch import fold
 from awardgraph.web import create_app
 
@@ -22,11 +21,11 @@ TYPED = ["wroclaw", "ZUK", "lodz", "forum", "a", "miasta otwarte", "forum wrocla
 def without_index(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     """The same build, copied without its search index: ``/search`` falls back to every name in the store."""
     built = builds.require_current_build(real_settings.store)
-    assert (built / searchindex.FILE).is_file(), "the build wrote no search index"
+    assert (built / indexes.SEARCH_FILE).is_file(), "the build wrote no search index"
     copy = tmp_path_factory.mktemp("no-index") / "store"
     target = copy / "builds" / built.name
     shutil.copytree(built, target, symlinks=True)
-    (target / searchindex.FILE).unlink()
+    (target / indexes.SEARCH_FILE).unlink()
     (copy / "current").symlink_to(Path("builds") / built.name)
     return create_app(Settings(store=copy, base_iri=real_settings.base_iri)).test_client()
 
@@ -43,7 +42,7 @@ def test_the_index_finds_what_every_name_finds(
 
 
 def test_the_index_narrows_to_names_holding_every_word(real_settings: Settings) -> None:
-    index = searchindex.SearchIndex.open(builds.require_current_build(real_settings.store))
+    index = indexes.SearchIndex.open(builds.require_current_build(real_settings.store))
     assert index is not None
     found = index.candidates("forum WROCLAW", 100)
     assert found and all(any("forum" in fold(n) and "wroclaw" in fold(n) for _, n in names) for _, _, names in found)

@@ -15,7 +15,6 @@ writers, zlib and hashlib leave the GIL free). The same input files give the sam
 from __future__ import annotations
 
 import dataclasses
-import enum
 import gzip
 import hashlib
 import json
@@ -28,35 +27,12 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from awardgraph import builds
+from awardgraph.builds import Dump
 from awardgraph.graph import defaultgraph
 
 GZIP_LEVEL = 3  # at 1M triples: 3x less CPU than level 9 for files about 25 % larger (still ~1/20 of the text)
 BLOCK = 4 * 1024 * 1024  # bytes read at a time from a file being turned into another
 _SCRATCH = ".scratch"  # suffix of the files the dumps are derived from (removed once they are)
-
-
-class Dump(enum.Enum):
-    """Each dump: file name, media type, EU file-type code, whether it keeps the named graphs."""
-
-    TURTLE = ("awardgraph.ttl", "text/turtle", "RDF_TURTLE", False)
-    NTRIPLES_GZ = (builds.NTRIPLES_DUMP, "application/n-triples", "RDF_N_TRIPLES", False)
-    NQUADS_GZ = (builds.NQUADS_DUMP, "application/n-quads", "RDF_N_QUADS", True)
-    TRIG = ("awardgraph.trig", "application/trig", "RDF_TRIG", True)
-    JSONLD = ("awardgraph.jsonld", "application/ld+json", "JSON_LD", True)
-    RDFXML = ("awardgraph.rdf", "application/rdf+xml", "RDF_XML", False)
-
-    def __init__(self, filename: str, media_type: str, eu_file_type: str, quads: bool) -> None:
-        self.filename, self.media_type, self.eu_file_type, self.quads = (
-            filename,
-            media_type,
-            eu_file_type,
-            quads,
-        )
-
-    @property
-    def compressed(self) -> bool:
-        return self.filename.endswith(".gz")
 
 
 @dataclasses.dataclass(frozen=True)

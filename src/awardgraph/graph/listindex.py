@@ -1,5 +1,6 @@
 """What list pages need, computed once by the build: every class's members in IRI order with their labels, in a
-small SQLite file beside the store (:data:`FILE`), so that a page is a slice of an index instead of a sort of the
+small SQLite file beside the store (:data:`awardgraph.indexes.LIST_FILE`, read by
+:class:`awardgraph.indexes.ListIndex`), so that a page is a slice of an index instead of a sort of the
 whole class on every request (2.6 s a page at 100k triples, 30 s at 1M).
 
 The index says what ``queries/classes.rq`` and ``queries/list.rq`` say over the served store: the classes of the
@@ -14,6 +15,7 @@ an English and any label. Where a thing has several labels of a kind, the index 
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> write(store, folder, "http://x.org/", ["http://x.org/g"])
 1
+>>> from awardgraph.indexes import ListIndex
 >>> index = ListIndex.open(folder)
 >>> index.classes(), index.page("http://x.org/C", offset=0, limit=10)
 ([('http://x.org/C', 1)], [Member(iri='http://x.org/id/a', label_pl=None, label_en=None, label=None)])
@@ -21,39 +23,21 @@ an English and any label. Where a thing has several labels of a kind, the index 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from awardgraph.graph import sidefile
+from awardgraph.indexes import LIST_FILE, LIST_SCHEMA
 
-FILE = "lists.sqlite3"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-SCHEMA = """
-CREATE TABLE classes (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, members INTEGER NOT NULL);
-CREATE TABLE members (
-  class INTEGER NOT NULL, position INTEGER NOT NULL, iri TEXT NOT NULL, label_pl TEXT, label_en TEXT, label TEXT,
-  PRIMARY KEY (class, position)
-) WITHOUT ROWID;
-"""
-
-
-@dataclasses.dataclass(frozen=True)
-class Member:
-    """One thing of a class, with its labels (``None`` where it has none of that kind)."""
-
-    iri: str
-    label_pl: str | None
-    label_en: str | None
-    label: str | None
 
 
 def write(store: ox.Store, folder: Path, base_iri: str, graphs: Collection[str]) -> int:
     """Write the index of the things in ``store``'s ``graphs`` (the default graph's: the lists show what a query
-    naming no graph sees) to ``folder/`` :data:`FILE`; how many classes it lists.
+    naming no graph sees) to ``folder/`` :data:`~awardgraph.indexes.LIST_FILE`; how many classes it lists.
 
     It reads the two patterns it needs straight from the store's indexes (``rdf:type``, ``rdfs:label``): a SPARQL
     query over the union of the graphs took three times as long, and the finished store on disk twice as long."""
@@ -78,7 +62,7 @@ def write(store: ox.Store, folder: Path, base_iri: str, graphs: Collection[str])
         if isinstance(label, ox.Literal) and isinstance(thing, ox.NamedNode) and thing.value in things:
             labels.setdefault(thing.value, set()).add((label.value, (label.language or "").lower()))
     chosen = {thing: _labels(found) for thing, found in labels.items()}
-    with sidefile.created(folder / FILE, SCHEMA) as db:
+    with sidefile.created(folder / LIST_FILE, LIST_SCHEMA) as db:
         classes = list(members.items())
         db.executemany(
             "INSERT INTO classes VALUES (?, ?, ?)", ((n, c, len(found)) for n, (c, found) in enumerate(classes))
@@ -100,25 +84,3 @@ def _labels(found: set[tuple[str, str]]) -> tuple[str | None, str | None, str | 
     pl = [value for value, lang in found if lang == "pl" or lang.startswith("pl-")]
     en = [value for value, lang in found if lang == "en" or lang.startswith("en-")]
     return min(pl, default=None), min(en, default=None), min(value for value, _ in found)
-
-
-class ListIndex(sidefile.ReadOnly):
-    """A build's list index, read-only."""
-
-    FILE = FILE
-
-    def classes(self) -> list[tuple[str, int]]:
-        """Every class with how many things it has, most first, then by IRI (as ``classes.rq`` orders them)."""
-        with self._lock:
-            rows = self._db.execute("SELECT iri, members FROM classes").fetchall()
-        return sorted(((str(iri), int(n)) for iri, n in rows), key=lambda row: (-row[1], row[0]))
-
-    def page(self, cls: str, *, offset: int, limit: int) -> list[Member]:
-        """The things of ``cls`` from position ``offset`` (0 is the first in IRI order), at most ``limit``."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT m.iri, label_pl, label_en, label FROM members AS m JOIN classes AS c ON m.class = c.id "
-                "WHERE c.iri = ? AND position >= ? ORDER BY position LIMIT ?",
-                (cls, offset, limit),
-            ).fetchall()
-        return [Member(*row) for row in rows]

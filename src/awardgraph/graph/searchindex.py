@@ -1,11 +1,12 @@
-"""The search index a build writes beside its store (``search.sqlite3``), so that ``/search`` finds names without
-holding every name of the graph in each server worker (at a million triples: 19 s to gather them, 3 s a search).
+"""The search index a build writes beside its store (``search.sqlite3``, read by
+:class:`awardgraph.indexes.SearchIndex`), so that ``/search`` finds names without holding every name of the graph
+in each server worker (at a million triples: 19 s to gather them, 3 s a search).
 
 It holds every thing under ``{base}id/`` with each of its names (``rdfs:label``, ``skos:prefLabel``,
 ``schema:name``, ``foaf:name``: what ``queries/search-labels.rq`` matches) and one class (an ontology class where
 it has one), and the names folded (:func:`awardgraph.textmatch.fold`: no case, no diacritics).
-:meth:`SearchIndex.candidates` narrows a search to the things whose folded names contain every word typed; the
-ranking itself stays :mod:`awardgraph.textmatch`'s, in ``web/search.py``.
+:meth:`~awardgraph.indexes.SearchIndex.candidates` narrows a search to the things whose folded names contain
+every word typed; the ranking itself stays :mod:`awardgraph.textmatch`'s, in ``web/search.py``.
 
 The folded names are scanned with ``LIKE`` (in SQLite's C: about 70 ms a search at a million triples, 220,000
 names). A full-text table with SQLite's trigram tokenizer answered in 15-55 ms but took 3-4 s more of a 1M build,
@@ -14,15 +15,14 @@ whose budget is 60 s; at ten times the size it would be the better trade.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from awardgraph import textmatch
 from awardgraph.graph import sidefile
+from awardgraph.indexes import SEARCH_FILE, SEARCH_SCHEMA
 
-FILE = "search.sqlite3"
 NAMES = tuple(
     ox.NamedNode(iri)
     for iri in (
@@ -33,17 +33,12 @@ NAMES = tuple(
     )
 )
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-SCHEMA = """
-CREATE TABLE things (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, type TEXT);
-CREATE TABLE names (thing INTEGER NOT NULL, lang TEXT NOT NULL, name TEXT NOT NULL);
-CREATE INDEX names_thing ON names (thing);
-CREATE TABLE folded (text TEXT NOT NULL, thing INTEGER NOT NULL);
-"""
 
 
 def write(store: ox.Store, folder: Path, base_iri: str) -> int:
-    """Write the index of the named things in ``store`` to ``folder/`` :data:`FILE`; how many things it holds.
-    Reads the patterns it needs straight from the store's indexes, as :mod:`awardgraph.graph.listindex` does."""
+    """Write the index of the named things in ``store`` to ``folder/`` :data:`~awardgraph.indexes.SEARCH_FILE`;
+    how many things it holds. Reads the patterns it needs straight from the store's indexes, as
+    :mod:`awardgraph.graph.listindex` does."""
     prefix, ontology = f"{base_iri}id/", f"{base_iri}ontology#"
     names: dict[str, set[tuple[str, str]]] = {}
     for predicate in NAMES:
@@ -58,7 +53,7 @@ def write(store: ox.Store, folder: Path, base_iri: str) -> int:
             key = (not cls.value.startswith(ontology), cls.value)
             if thing.value not in types or key < types[thing.value]:
                 types[thing.value] = key
-    with sidefile.created(folder / FILE, SCHEMA) as db:
+    with sidefile.created(folder / SEARCH_FILE, SEARCH_SCHEMA) as db:
         ordered = sorted(names)
         db.executemany(
             "INSERT INTO things VALUES (?, ?, ?)",
@@ -68,40 +63,3 @@ def write(store: ox.Store, folder: Path, base_iri: str) -> int:
         db.executemany("INSERT INTO names VALUES (?, ?, ?)", rows)
         db.executemany("INSERT INTO folded (text, thing) VALUES (?, ?)", ((textmatch.fold(r[2]), r[0]) for r in rows))
     return len(names)
-
-
-class SearchIndex(sidefile.ReadOnly):
-    """A build's search index, read-only."""
-
-    FILE = FILE
-
-    def candidates(self, typed: str, most: int) -> list[tuple[str, str | None, list[tuple[str, str]]]]:
-        """Things (IRI, class, names as (language, name) pairs) whose names contain every word of ``typed``
-        (folded): the shortest names first, at most ``most`` things."""
-        words = [w for w in textmatch.fold(typed).split(" ") if w]
-        if not words:
-            return []
-        clauses = " AND ".join("text LIKE ? ESCAPE '\\'" for _ in words)
-        params = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in words]
-        with self._lock:
-            found = self._db.execute(
-                f"SELECT thing FROM folded WHERE {clauses} GROUP BY thing "  # noqa: S608 - fixed text
-                "ORDER BY MIN(length(text)), thing LIMIT ?",
-                (*params, most),
-            ).fetchall()
-            ids = [row[0] for row in found]
-            return [self._thing(i) for i in ids]
-
-    def _thing(self, number: int) -> tuple[str, str | None, list[tuple[str, str]]]:
-        iri, cls = self._db.execute("SELECT iri, type FROM things WHERE id = ?", (number,)).fetchone()
-        names = self._db.execute("SELECT lang, name FROM names WHERE thing = ? ORDER BY rowid", (number,)).fetchall()
-        return str(iri), cls, [(str(lang), str(name)) for lang, name in names]
-
-
-def names_of(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Names by language as ``web/search.py`` keeps them: a second name in one language under ``lang#n``."""
-    names: dict[str, str] = {}
-    for lang, name in pairs:
-        key = lang if lang not in names else f"{lang}#{len(names)}"
-        names.setdefault(key, name)
-    return names

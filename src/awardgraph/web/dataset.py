@@ -12,7 +12,7 @@ import dataclasses
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, send_file
 
-from awardgraph.graph.dumps import Dump
+from awardgraph.builds import Dump
 from awardgraph.web import conneg, documents, i18n, present, respond
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import presenter, served, settings

@@ -3,7 +3,8 @@
 Every class of the things under ``{base}id/`` has a list page; its slug is the class's CURIE in lowercase words
 (``/list/schema-person``, see :func:`awardgraph.web.paths.class_slug`). ``?page=N`` picks a page of
 :data:`PAGE_SIZE`; the query behind a page is ``queries/list.rq`` with that page's ``LIMIT``/``OFFSET``. A local
-build answers it from the list index the build wrote (:mod:`awardgraph.graph.listindex`): a slice, not a sort.
+build answers it from the list index the build wrote (:class:`awardgraph.indexes.ListIndex`): a slice, not a
+sort.
 """
 
 from __future__ import annotations
@@ -16,30 +17,18 @@ import json
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app
 
-from awardgraph import queries
-from awardgraph.graph import listindex
-from awardgraph.namespaces import prefixes
+from awardgraph import indexes, queries
 from awardgraph.web import conneg, i18n, paths, present, respond
+from awardgraph.web.classlist import ListedClass, classes, list_index
 from awardgraph.web.documents import Paging
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import presenter, served, settings
-from awardgraph.web.state import Build, LocalBuild
+from awardgraph.web.state import Build
 
 bp = Blueprint("lists", __name__)
 
 PAGE_SIZE = 100
 FORMATS = conneg.LIST
-
-
-@dataclasses.dataclass(frozen=True)
-class ListedClass:
-    iri: str
-    slug: str
-    count: int
-
-    @property
-    def path(self) -> str:
-        return f"{paths.LIST}{self.slug}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,32 +46,6 @@ class Listing:
     items: list[Item]
     paging: Paging
     query: str
-
-
-def classes(build: Build) -> dict[str, ListedClass]:
-    """Every class of the things under ``{base}id/``, by slug, most members first (once per build)."""
-
-    def compute() -> dict[str, ListedClass]:
-        base = settings().base_iri
-        found: dict[str, ListedClass] = {}
-        index = list_index(build)
-        if index is not None:
-            counted = index.classes()
-        else:
-            counted = [
-                (str(row["class"].value), int(row["n"].value))
-                for row in queries.select(build.store, "classes", base_iri=base)
-            ]
-        for iri, count in counted:
-            slug = stem = paths.class_slug(iri, prefixes(base))
-            number = 1
-            while slug in found:  # two classes with the same CURIE words: keep both, stably
-                number += 1
-                slug = f"{stem}-{number}"
-            found[slug] = ListedClass(iri, slug, count)
-        return found
-
-    return build.memo("list-classes", compute)
 
 
 def listing(build: Build, cls: ListedClass, page: int) -> Listing:
@@ -103,14 +66,7 @@ def listing(build: Build, cls: ListedClass, page: int) -> Listing:
     return Listing(cls, items, paging, query)
 
 
-def list_index(build: Build) -> listindex.ListIndex | None:
-    """The list index the build wrote (pages are slices of it); ``None`` for a remote store or an older build,
-    whose pages are sorted by ``list.rq`` instead."""
-    folder = build.path if isinstance(build, LocalBuild) else None
-    return build.memo("list-index", lambda: listindex.ListIndex.open(folder) if folder is not None else None)
-
-
-def _member_labels(member: listindex.Member) -> dict[str, str]:
+def _member_labels(member: indexes.Member) -> dict[str, str]:
     found = {"pl": member.label_pl, "en": member.label_en, "": member.label}
     return {lang: label for lang, label in found.items() if label is not None}
 
@@ -129,7 +85,7 @@ def class_list(name: str) -> Response:
     """One page of the things of a class, negotiated: HTML, JSON or CSV."""
     build = served()
     slug, fixed = conneg.split_suffix(name, FORMATS)
-    cls = classes(build).get(slug)
+    cls = classes(build, settings().base_iri).get(slug)
     if cls is None:
         raise Problem(404, f"No class of this dataset has a list called {slug!r}; the home page lists them all.")
     page = respond.page_number("page")

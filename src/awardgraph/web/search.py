@@ -1,7 +1,7 @@
 """``/search?q=``: the things whose Polish or English names match what was typed, as HTML or JSON.
 
 Matching ignores case and Polish diacritics (:mod:`awardgraph.textmatch`). The names come from the build's search
-index (:mod:`awardgraph.graph.searchindex`), or, for a remote store or an older build, from the served store once
+index (:class:`awardgraph.indexes.SearchIndex`), or, for a remote store or an older build, from the served store once
 (``queries/search-labels.rq``). The JSON answer also feeds the suggestions of the
 search box on every page (``static/suggest.js``).
 """
@@ -14,8 +14,7 @@ import json
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from awardgraph import queries, textmatch
-from awardgraph.graph import searchindex
+from awardgraph import indexes, queries, textmatch
 from awardgraph.web import conneg, i18n, paths, respond
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import presenter, served, settings
@@ -67,7 +66,7 @@ def named_things(build: Build) -> list[Named]:
                 key = (not cls.value.startswith(ontology), cls.value)
                 types[subject.value] = min(types.get(subject.value, key), key)
         return [
-            Named(iri, searchindex.names_of(sorted(found)), types[iri][1] if iri in types else None)
+            Named(iri, indexes.names_of(sorted(found)), types[iri][1] if iri in types else None)
             for iri, found in sorted(names.items())
         ]
 
@@ -78,10 +77,10 @@ def _searched(build: Build, typed: str) -> list[Named]:
     """The things to score: from the build's search index when it has one (those whose names contain every word
     typed, :data:`CANDIDATES` at most), else every named thing."""
     folder = build.path if isinstance(build, LocalBuild) else None
-    index = build.memo("search-index", lambda: searchindex.SearchIndex.open(folder) if folder is not None else None)
+    index = build.memo("search-index", lambda: indexes.SearchIndex.open(folder) if folder is not None else None)
     if index is None:
         return named_things(build)
-    return [Named(iri, searchindex.names_of(names), cls) for iri, cls, names in index.candidates(typed, CANDIDATES)]
+    return [Named(iri, indexes.names_of(names), cls) for iri, cls, names in index.candidates(typed, CANDIDATES)]
 
 
 def search(build: Build, typed: str, lang: str, limit: int) -> list[Hit]:

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from awardgraph import queries
 from awardgraph.config import Settings
 from awardgraph.namespaces import prefixes
-from awardgraph.web import conneg, documents, i18n, present, respond
+from awardgraph.web import classlist, conneg, documents, i18n, present, respond
 from awardgraph.web.errors import Problem
 from awardgraph.web.state import Build, NoBuild, Source
 
@@ -75,11 +75,9 @@ class ClassEntry:
 def home_classes(build: Build, p: present.Presenter) -> list[ClassEntry]:
     """The classes of the things in the dataset, each with a count, its list page and (for the first
     :data:`HOME_CLASSES`) its first members, as entry points."""
-    from awardgraph.web import lists  # lists uses this module's accessors
-
     base = settings().base_iri
     entries = []
-    for number, cls in enumerate(lists.classes(build).values()):
+    for number, cls in enumerate(classlist.classes(build, base).values()):
         nodes: dict[str, present.Node] = {}
         if number < HOME_CLASSES:
             members = build.memo(f"instances {cls.iri}", functools.partial(_instances, build, cls.iri))
@@ -97,9 +95,7 @@ def home_classes(build: Build, p: present.Presenter) -> list[ClassEntry]:
 def _instances(build: Build, cls: str) -> list[tuple[ox.NamedNode, list[ox.Literal]]]:
     """The first things of ``cls`` in IRI order with their labels: a slice of the build's list index when it has
     one (no sort over the whole class), else ``instances.rq``."""
-    from awardgraph.web import lists
-
-    index = lists.list_index(build)
+    index = classlist.list_index(build)
     if index is not None:
         found = []
         for m in index.page(cls, offset=0, limit=HOME_MEMBERS):

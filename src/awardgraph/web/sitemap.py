@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template
 
 from awardgraph import queries
-from awardgraph.web import lists, paths, respond
+from awardgraph.web import classlist, lists, paths, respond
 from awardgraph.web.documents import Paging
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import served, settings
@@ -32,7 +32,7 @@ def entries(build: Build) -> list[str]:
         graphs = [str(r["g"].value) for r in queries.select(build.store, "graphs", base_iri=base)]
         found = ["/", "/dataset"] + (["/ontology"] if f"{base}ontology" in graphs else [])
         found += ["/shapes"] if build.shapes_turtle() is not None else []
-        for cls in lists.classes(build).values():
+        for cls in classlist.classes(build, base).values():
             last = Paging(1, cls.count, lists.PAGE_SIZE).last
             found += [cls.path + (f"?page={n}" if n > 1 else "") for n in range(1, last + 1)]
         things = [str(r["thing"].value) for r in queries.select(build.store, "things", base_iri=base)]
