@@ -13,7 +13,7 @@ from flask import Flask, Response
 
 from awardgraph.config import Settings
 from awardgraph.store.opening import StoreOpener
-from awardgraph.web.state import open_source
+from awardgraph.web.sources import open_source
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import json
 import threading
 from collections.abc import Callable
@@ -27,9 +26,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from awardgraph.builds import DESCRIPTION_FILE, DUMPS_FOLDER, MANIFEST_FILE, SHAPES_FILE
-from awardgraph.config import Settings
 from awardgraph.store.base import Store
-from awardgraph.store.opening import StoreOpener
 from awardgraph.store.oxigraph import EmbeddedStore
 
 T = TypeVar("T")
@@ -143,13 +140,3 @@ class LocalSource:
                     raise NoBuild(f"{self.root / 'current'} points at a missing build")
                 self._build, self._target = self._opener(path), target
             return self._build
-
-
-def open_source(settings: Settings, stores: StoreOpener) -> Source:
-    """The source the settings name: a remote store (``AWARDGRAPH_ENDPOINT``) or a store directory, its stores
-    opened by ``stores`` (with the worker's pool of user-query processes)."""
-    if settings.endpoint:
-        from awardgraph.web.published import RemoteSource
-
-        return RemoteSource.from_settings(settings, stores.remote())
-    return LocalSource(settings.store, functools.partial(open_build, open_store=stores.embedded))
