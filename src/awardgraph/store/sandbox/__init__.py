@@ -4,6 +4,7 @@ one in-memory copy of the build (``docs/security.md`` explains every part and se
 
 - :mod:`~awardgraph.store.sandbox.pool`, :mod:`~awardgraph.store.sandbox.process`: the query processes of one
   server worker
+- :mod:`~awardgraph.store.sandbox.job`: the one message between them, a typed job
 - :mod:`~awardgraph.store.sandbox.executor`: a query process itself (``python -m awardgraph.store.sandbox.executor``)
 - :mod:`~awardgraph.store.sandbox.zygote`: the in-memory copy the processes are forked from
 - :mod:`~awardgraph.store.sandbox.seccomp`: no network sockets in a query process

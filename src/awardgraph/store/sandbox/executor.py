@@ -45,6 +45,7 @@ import pyoxigraph as ox
 from awardgraph.store import results
 from awardgraph.store.base import OVERRUN
 from awardgraph.store.sandbox import seccomp
+from awardgraph.store.sandbox.job import Job
 
 GRACE = OVERRUN
 PIECE = 1 << 20  # bytes of an answer per frame
@@ -114,30 +115,30 @@ class Executor:
             resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
         return store
 
-    def run(self, job: dict[str, Any]) -> tuple[dict[str, Any], results.Prepared | None]:
+    def run(self, job: Job) -> tuple[dict[str, Any], results.Prepared | None]:
         """The answer's header, and what to write after it (``None``: nothing, the header says why)."""
-        if job["store"] != self.path:
+        if job.store != self.path:
             self.retire = self.retire or self.copied  # a new build: a fresh process, forked from its copy, serves it
             if self.memory_mib:
                 resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
             self.store = None  # type: ignore[assignment]  # let go of the old build before opening the new one
-            self.path, self.store = job["store"], self._open(job["store"])
+            self.path, self.store = job.store, self._open(job.store)
         started = time.monotonic()
         try:
             result = self.store.query(
-                job["query"],
-                base_iri=job["base_iri"],
-                prefixes=job["prefixes"] or None,
-                default_graph=_graphs(job["default_graphs"]),  # type: ignore[arg-type]
-                named_graphs=_graphs(job["named_graphs"]),  # type: ignore[arg-type]
+                job.query,
+                base_iri=job.base_iri,
+                prefixes=job.prefixes or None,
+                default_graph=_graphs(job.default_graphs),  # type: ignore[arg-type]
+                named_graphs=_graphs(job.named_graphs),  # type: ignore[arg-type]
             )
-            if job["parse_only"]:  # results are lazy: the query is parsed and planned, not run
+            if job.parse_only:  # results are lazy: the query is parsed and planned, not run
                 return {"status": "ok", "kind": results.kind(result), "media_type": "", "count": 0}, None
             out = results.prepare(
                 result,
-                results.Formats(**job["formats"]),
-                results.Limits(rows=job["max_rows"], triples=job["max_triples"]),
-                job["prefixes"],
+                job.formats,
+                results.Limits(rows=job.max_rows, triples=job.max_triples),
+                job.prefixes,
             )
         except SyntaxError as exc:
             return {"status": "syntax", "message": str(exc)}, None
@@ -243,7 +244,7 @@ class _FrameSink(io.RawIOBase):
         return len(piece)
 
 
-def _graphs(names: list[str] | None) -> list[ox.NamedNode] | None:
+def _graphs(names: tuple[str, ...] | None) -> list[ox.NamedNode] | None:
     return None if names is None else [ox.NamedNode(name) for name in names]
 
 
@@ -268,8 +269,8 @@ def answer_jobs(executor: Executor, stdout: BinaryIO, confined: dict[str, bool])
     watchdog.start()
     write_frames(stdout, json.dumps({"status": "ready", "pid": os.getpid(), **confined}).encode())
     while (frame := read_frame(stdin)) is not None:
-        job = json.loads(frame)
-        watchdog.deadline = time.monotonic() + float(job["timeout"])
+        job, timeout = Job.read(frame)
+        watchdog.deadline = time.monotonic() + timeout
         started = time.monotonic()
         header, body = executor.run(job)
         write_answer(stdout, header, body, report=functools.partial(executor.report, started))

@@ -48,10 +48,10 @@ from pathlib import Path
 from typing import Any
 
 from awardgraph.config import Settings
-from awardgraph.store import results
 from awardgraph.store.payload import Payload
 from awardgraph.store.results import Answer, QueryFailed
 from awardgraph.store.sandbox import zygote
+from awardgraph.store.sandbox.job import Job as Job
 from awardgraph.store.sandbox.process import DEMOTED, NICENESS, Gone, Late, QueryProcess, command, signal_name
 
 STARTUP_SECONDS = 10.0  # a process not ready by then is killed and started again
@@ -63,29 +63,6 @@ SPARES = 1  # processes kept ready beyond ``size``, to take over at once from on
 PATIENCE = 0.5  # seconds of waiting after which a query is served before newer ones
 WARM_MIB = 64  # memory a process has made its own past which it is "warm" (holds much of the copy)
 PROBE_EVERY = 1.0  # seconds between asking the zygote whether its copy of the build has become ready
-
-
-@dataclasses.dataclass(frozen=True)
-class Job:
-    """One user query with everything its process needs to run and serialize it."""
-
-    store: str
-    query: str
-    base_iri: str
-    prefixes: dict[str, str]
-    formats: results.Formats
-    max_rows: int
-    max_triples: int
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    parse_only: bool = False  # parse and plan the query, do not run it (``store``: ``executor.PARSE_ONLY``)
-
-    def message(self, timeout: float) -> bytes:
-        # shallow on purpose: ``dataclasses.asdict`` deep-copies the prefixes, a measurable share of a quick query
-        fields: dict[str, Any] = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        fields["formats"] = dataclasses.asdict(self.formats)
-        fields["timeout"] = timeout
-        return json.dumps(fields).encode("utf-8")
 
 
 def for_server(settings: Settings, runtime: Path | None) -> QueryPool:
