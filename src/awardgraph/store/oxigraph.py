@@ -122,18 +122,7 @@ class EmbeddedStore:
         pool (``awardgraph query``), here."""
         if self.pool is None:
             return answer_here(self, request)
-        job = Job(
-            store=str(self.build / STORE_FOLDER),
-            query=request.query,
-            base_iri=request.base_iri,
-            prefixes=dict(request.prefixes),
-            formats=request.formats,
-            max_rows=request.limits.rows,
-            max_triples=request.limits.triples,
-            default_graphs=request.default_graphs,
-            named_graphs=request.named_graphs,
-        )
-        return self.pool.run(job, timeout=timeout)
+        return self.pool.run(Job.of(request, str(self.build / STORE_FOLDER)), timeout=timeout)
 
     def count(self) -> int:
         """Quads in the store's named graphs (the default graph is a copy of some of them)."""

@@ -285,19 +285,7 @@ class RemoteStore:
         (seconds for some queries of a few KiB) are done first in a query process, where they can be killed at
         ``timeout``."""
         if self.pool is not None:
-            plan = Job(
-                store=PARSE_ONLY,
-                query=request.query,
-                base_iri=request.base_iri,
-                prefixes=dict(request.prefixes),
-                formats=request.formats,
-                max_rows=request.limits.rows,
-                max_triples=request.limits.triples,
-                default_graphs=request.default_graphs,
-                named_graphs=request.named_graphs,
-                parse_only=True,
-            )
-            self.pool.run(plan, timeout=timeout)
+            self.pool.run(Job.of(request, PARSE_ONLY, parse_only=True), timeout=timeout)
         return answer_here(self, request)
 
     def default_count(self) -> int:

@@ -8,6 +8,7 @@ import dataclasses
 import json
 from typing import Any
 
+from awardgraph.store.base import UserQuery
 from awardgraph.store.results import Formats
 
 
@@ -25,6 +26,22 @@ class Job:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     parse_only: bool = False  # parse and plan the query, do not run it (``store``: ``executor.PARSE_ONLY``)
+
+    @classmethod
+    def of(cls, request: UserQuery, store: str, *, parse_only: bool = False) -> Job:
+        """The job of a user's query over the store at ``store`` (``executor.PARSE_ONLY``: none, parse only)."""
+        return cls(
+            store=store,
+            query=request.query,
+            base_iri=request.base_iri,
+            prefixes=dict(request.prefixes),
+            formats=request.formats,
+            max_rows=request.limits.rows,
+            max_triples=request.limits.triples,
+            default_graphs=request.default_graphs,
+            named_graphs=request.named_graphs,
+            parse_only=parse_only,
+        )
 
     def message(self, timeout: float) -> bytes:
         """The job and its time limit (seconds from now) as one frame for the process."""
