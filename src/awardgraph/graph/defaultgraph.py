@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from awardgraph import queries
+from awardgraph.graph.provenance import Provenance
 
 PROVENANCE_GRAPH = "graph/provenance"
 ONTOLOGY_GRAPH = "ontology"
@@ -27,25 +27,19 @@ def graphs(store: ox.Store, base_iri: str) -> frozenset[str]:
     default graph: every stated and curated graph, and every derived graph none of whose bases, followed back
     through ``prov:wasDerivedFrom``, is an outside claim; with ``graph/provenance`` and the ontology.
 
-    The derivations are followed here, not by a property path in SPARQL: a path per graph took 6.5 s for the
-    4,800 graphs of 100,000 triples, this takes milliseconds."""
-    ours = f"{base_iri}ontology#"
-    status: dict[str, str] = {}
-    bases: dict[str, set[str]] = {}
-    for row in queries.select(store, "assertion-statuses", base_iri=base_iri):
-        graph = str(row["g"].value)
-        status[graph] = str(row["status"].value).removeprefix(ours)
-        if row["basis"] is not None:
-            bases.setdefault(graph, set()).add(str(row["basis"].value))
+    The derivations are followed here, over what :class:`~awardgraph.graph.provenance.Provenance` read once, not
+    by a property path in SPARQL: a path per graph took 6.5 s for the 4,800 graphs of 100,000 triples."""
+    described = Provenance.read(store, base_iri)
     vouched: dict[str, bool] = {}
 
     def vouched_for(graph: str, seen: frozenset[str] = frozenset()) -> bool:
         if graph not in vouched:
-            kind = status.get(graph)
-            if kind in ("stated", "curated"):
+            kinds = described.statuses.get(graph, set())
+            if kinds & {"stated", "curated"}:
                 vouched[graph] = True
-            elif kind == "derived" and graph not in seen:  # a cycle vouches for nothing
-                vouched[graph] = all(vouched_for(b, seen | {graph}) for b in bases.get(graph, ()) if b in status)
+            elif kinds == {"derived"} and graph not in seen:  # a cycle vouches for nothing
+                bases = [b for b in described.sources.get(graph, ()) if b in described.statuses]
+                vouched[graph] = all(vouched_for(b, seen | {graph}) for b in bases)
             else:
                 return False
         return vouched[graph]
