@@ -42,7 +42,7 @@ import querysets
 import report
 import runinfo
 from procs import Sampler, stop_all, wait_idle
-from systems import SYSTEMS, Awardgraph, Context, System
+from systems import SYSTEMS, Awardgraph, Context, System, quad_graph
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -85,6 +85,7 @@ class Run:
             base=self.base,
             shapes=self.args.shapes,
             project_bin=Path(sys.executable).parent,
+            before_bin=self.args.before_venv / "bin" if self.args.before_venv else None,
             bench_bin=self.args.bench_venv / "bin",
             sampler=self.sampler,
             workers=self.args.workers,
@@ -108,9 +109,15 @@ class Run:
             self.loadavg(f"before {system.key}")
             try:
                 system.prepare()
-                if isinstance(system, Awardgraph):
+                if type(system) is Awardgraph:  # once, not once per checkout
+                    generated = self.graph_names()
+                    extra = system.extra_graphs(generated)
                     with peers_data.open("a", encoding="utf-8") as out:
-                        out.write(system.extra_graphs(self.graph_names()))
+                        out.write(extra)
+                    ctx.default_triples = peers_data.parent / "default.nt"
+                    system.default_graph(ctx.default_triples)
+                    # the build's own graphs (the catalogue's) are the ones its default graph leaves out
+                    ctx.outside_default = frozenset(quad_graph(line) for line in extra.splitlines())
             except Exception as error:  # a system that cannot be set up is reported, and the run goes on
                 system.setup.error = f"{type(error).__name__}: {error}"[:600]
                 system.stop()
@@ -347,7 +354,8 @@ def arguments() -> argparse.Namespace:
     add("--size", type=int, default=100_000, help="triples to generate (default 100000)")
     add("--seed", type=int, default=1)
     add("--base", default=generate.DEFAULT_BASE, help="base IRI of the generated data")
-    add("--systems", default=",".join(SYSTEMS), help=f"comma-separated, from: {', '.join(SYSTEMS)}")
+    peers = [key for key in SYSTEMS if key != "awardgraph-before"]  # that one comes with --before-venv
+    add("--systems", default=",".join(peers), help=f"comma-separated, from: {', '.join(peers)}")
     add("--queries", default=None, help="comma-separated query names (default: all in benchmarks/queries/)")
     add("--reps", type=int, default=15, help="latency repetitions per query and system (default 15)")
     add("--min-reps", type=int, default=1, help="repetitions made even past the budget (default 1)")
@@ -382,12 +390,21 @@ def arguments() -> argparse.Namespace:
     add("--awardgraph-defaults", action="store_true", help="serve awardgraph with its shipped limits instead")
     add("--shapes", type=Path, default=ROOT / "tests/fixtures/build/mini-shapes.ttl", help="SHACL shapes for the build")
     add("--bench-venv", type=Path, default=HERE / ".venv", help="venv with oxigraph and rdflib-endpoint")
+    add(
+        "--before-venv",
+        type=Path,
+        default=None,
+        help="venv of another checkout (pip install -e it), served as the system awardgraph-before: "
+        "a change measured before and after in one run",
+    )
     add("--out", type=Path, default=HERE / "results", help="folder for the run's results")
     add("--label", default=None, help="name of the run's folder (default: SIZE-TIMESTAMP)")
     add("--no-throughput", action="store_true")
     add("--keep", action="store_true", help="keep the scratch folder (stores, data, logs)")
     args = parser.parse_args()
     args.systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    if args.before_venv is not None and "awardgraph-before" not in args.systems:
+        args.systems.insert(1, "awardgraph-before")
     widened = {
         "AWARDGRAPH_CLIENT_BUDGET": "0",  # one benchmark client is not the public: no query-seconds budget
         "AWARDGRAPH_CLIENT_QUERIES": "64",  # the throughput clients all come from 127.0.0.1

@@ -17,7 +17,14 @@ from pathlib import Path
 import requests
 from procs import Proc, Sampler, free_port, run_timed
 
-UNION = "--union-default-graph"
+# Oxigraph's default graph is a graph of its own: it holds awardgraph's (a copy, as awardgraph's build writes it)
+DEFAULT_COPY = "default graph: awardgraph's, loaded as its own default graph (no --union-default-graph)"
+
+
+def quad_graph(line: str) -> str:
+    """The graph IRI of a line of the peers' N-Quads (every one names its graph: the generator writes no default
+    graph, and awardgraph's extra graphs are written with theirs)."""
+    return line.rsplit(" ", 2)[-2].strip("<>")
 
 
 @dataclass
@@ -33,7 +40,12 @@ class Context:
     awardgraph_env: dict[str, str] = field(default_factory=dict)  # AWARDGRAPH_* settings for awardgraph serve
     build_timeout: float = 1800.0
     ready_timeout: float = 300.0
+    before_bin: Path | None = None  # another checkout's venv, served beside this one as ``awardgraph-before``
     nquads: Path | None = None  # what the peers load: the generated quads plus awardgraph's own extra graphs
+    # awardgraph's default graph (N-Triples), for the peers that can hold a default graph of their own, and the
+    # graphs left out of it (the catalogue's: dataset description, shapes), for those whose default is a union
+    default_triples: Path | None = None
+    outside_default: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -111,9 +123,13 @@ class Awardgraph(System):
     label = "awardgraph"
     restartable = True
 
+    @property
+    def bin(self) -> Path:
+        return self.ctx.project_bin
+
     def prepare(self) -> None:
         store = self.folder / "store"
-        binary = str(self.ctx.project_bin / "awardgraph")
+        binary = str(self.bin / "awardgraph")
         build = [binary, "build", "--data", str(self.ctx.trig), "--shapes", str(self.ctx.shapes)]
         build += ["--base-iri", self.ctx.base, "--store", str(store)]
         seconds, code = run_timed(
@@ -157,6 +173,36 @@ class Awardgraph(System):
             self.setup.notes.append(f"build added graph <{graph}>: {len(lines)} triples (loaded into the peers too)")
         return "".join(lines)
 
+    def default_graph(self, out: Path) -> None:
+        """Write what a query naming no graph sees here (N-Triples), for the peers to hold as their default graph."""
+        construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+        headers = {"Accept": "application/n-triples"}
+        with requests.get(
+            self.query_url, params={"query": construct}, headers=headers, timeout=self.ctx.build_timeout, stream=True
+        ) as answer:
+            answer.raise_for_status()
+            with out.open("wb") as file:
+                for chunk in answer.iter_content(1 << 20):
+                    file.write(chunk)
+
+
+class AwardgraphBefore(Awardgraph):
+    """Another checkout of awardgraph (``--before-venv``), built and served the same way: a change's before and
+    after measured in one run, interleaved like any two systems."""
+
+    key = "awardgraph-before"
+    label = "awardgraph (before)"
+
+    @property
+    def bin(self) -> Path:
+        assert self.ctx.before_bin is not None
+        return self.ctx.before_bin
+
+    def available(self) -> str | None:
+        if self.ctx.before_bin is None or not (self.ctx.before_bin / "awardgraph").exists():
+            return "no --before-venv with an awardgraph command"
+        return None
+
 
 class OxigraphDisk(System):
     key = "oxigraph-disk"
@@ -173,7 +219,9 @@ class OxigraphDisk(System):
     def prepare(self) -> None:
         assert self.ctx.nquads is not None
         location = str(self.folder / "db")
+        assert self.ctx.default_triples is not None
         load = [self.binary(), "load", "--location", location, "--file", str(self.ctx.nquads)]
+        load.append(str(self.ctx.default_triples))  # awardgraph's default graph, as its own default graph
         seconds, code = run_timed(
             load, self.folder / "load.log", self.ctx.sampler, f"{self.key}:load", timeout=self.ctx.build_timeout
         )
@@ -181,7 +229,8 @@ class OxigraphDisk(System):
         if code != 0:
             raise RuntimeError(f"oxigraph load failed ({code})")
         bind = f"127.0.0.1:{self.port}"
-        self.setup.ready_s = self.start_server([self.binary(), "serve", "--location", location, "--bind", bind, UNION])
+        self.setup.ready_s = self.start_server([self.binary(), "serve", "--location", location, "--bind", bind])
+        self.setup.notes.append(DEFAULT_COPY)
 
 
 class OxigraphMemory(OxigraphDisk):
@@ -192,23 +241,24 @@ class OxigraphMemory(OxigraphDisk):
     def prepare(self) -> None:
         assert self.ctx.nquads is not None
         bind = f"127.0.0.1:{self.port}"
-        self.setup.ready_s = self.start_server([self.binary(), "serve", "--bind", bind, UNION])
-        assert self.proc is not None
+        self.setup.ready_s = self.start_server([self.binary(), "serve", "--bind", bind])
+        assert self.proc is not None and self.ctx.default_triples is not None
         self.ctx.sampler.watch(f"{self.key}:load", self.proc.pid)
         start = time.monotonic()
-        with self.ctx.nquads.open("rb") as data:
-            answer = requests.post(
-                self.url + "/store",
-                data=data,
-                headers={"Content-Type": "application/n-quads"},
-                timeout=self.ctx.build_timeout,
-            )
+        parts = ((self.ctx.nquads, "/store", "application/n-quads"),)
+        parts += ((self.ctx.default_triples, "/store?default", "application/n-triples"),)
+        for path, target, media_type in parts:
+            with path.open("rb") as data:
+                answer = requests.post(
+                    self.url + target, data=data, headers={"Content-Type": media_type}, timeout=self.ctx.build_timeout
+                )
+            if answer.status_code >= 300:
+                raise RuntimeError(f"POST {target} answered {answer.status_code}: {answer.text[:300]}")
         self.setup.load_s = time.monotonic() - start
         self.ctx.sampler.unwatch(f"{self.key}:load")
         self.setup.load_rss = self.ctx.sampler.peak(f"{self.key}:load")[0]
-        self.setup.notes.append("ready = the empty server; loaded afterwards with POST /store (N-Quads)")
-        if answer.status_code >= 300:
-            raise RuntimeError(f"POST /store answered {answer.status_code}: {answer.text[:300]}")
+        self.setup.notes.append("ready = the empty server; loaded afterwards with POST /store (N-Quads, N-Triples)")
+        self.setup.notes.append(DEFAULT_COPY)
 
 
 class RdflibEndpoint(System):
@@ -224,9 +274,16 @@ class RdflibEndpoint(System):
 
     def prepare(self) -> None:
         assert self.ctx.nquads is not None
-        command = [self.binary(), "serve", str(self.ctx.nquads), "--host", "127.0.0.1", "--port", str(self.port)]
+        # its default graph is the union of every graph: load it without the graphs awardgraph's default leaves out
+        data = self.folder / "data.nq"
+        with self.ctx.nquads.open(encoding="utf-8") as source, data.open("w", encoding="utf-8") as out:
+            out.writelines(line for line in source if quad_graph(line) not in self.ctx.outside_default)
+        command = [self.binary(), "serve", str(data), "--host", "127.0.0.1", "--port", str(self.port)]
         self.setup.ready_s = self.start_server(command)
         self.setup.notes.append("loads (rdflib Dataset, default_union) before it listens: ready includes loading")
+        if self.ctx.outside_default:
+            left = ", ".join(f"<{g}>" for g in sorted(self.ctx.outside_default))
+            self.setup.notes.append(f"its default graph is the union of its graphs: loaded without {left}")
 
 
 VIRTUOSO_INI = """\
@@ -328,11 +385,13 @@ class Virtuoso(System):
         if data.name in errors:
             raise RuntimeError(f"Virtuoso bulk load failed: {errors[-500:]}")
         # Virtuoso's default graph is the union of *all* its graphs, its own system graphs included: leave those out
-        self.query_prefix = "".join(f"DEFINE input:default-graph-exclude <{g}>\n" for g in sorted(system_graphs))
+        # awardgraph's default graph leaves the catalogue's graphs out too
+        excluded = sorted(system_graphs | self.ctx.outside_default)
+        self.query_prefix = "".join(f"DEFINE input:default-graph-exclude <{g}>\n" for g in excluded)
         self.setup.notes.append(
             "ready = the empty server; bulk-loaded with isql-vt ld_dir + rdf_loader_run() + checkpoint; "
-            f"its {len(system_graphs)} system graphs excluded from the default graph "
-            "(DEFINE input:default-graph-exclude)"
+            f"its {len(system_graphs)} system graphs and the {len(self.ctx.outside_default)} graphs awardgraph's "
+            "default graph leaves out are excluded from its default graph (DEFINE input:default-graph-exclude)"
         )
 
     def graphs(self) -> set[str]:
@@ -347,5 +406,5 @@ class Virtuoso(System):
 
 
 SYSTEMS: dict[str, type[System]] = {
-    cls.key: cls for cls in (Awardgraph, OxigraphDisk, OxigraphMemory, RdflibEndpoint, Virtuoso)
+    cls.key: cls for cls in (Awardgraph, AwardgraphBefore, OxigraphDisk, OxigraphMemory, RdflibEndpoint, Virtuoso)
 }
