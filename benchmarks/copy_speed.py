@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from awardgraph.store.sandbox.pool import Job, QueryPool
 from awardgraph.store.results import Formats
+from awardgraph.store.sandbox.pool import Job, QueryPool
 from awardgraph.store.sandbox.zygote import has_copy, start
 
 QUERIES = {
