@@ -40,16 +40,12 @@ PARTS: Mapping[str, str] = {
     f"{ROOT}.indexes": BASE,  # the read side of the indexes a build writes
     f"{ROOT}.textmatch": BASE,  # folding and scoring names, pure; the build's search index and /search use it
     f"{ROOT}.store": STORE,
-    f"{ROOT}.queries": QUERIES,
-    f"{ROOT}.cookbook": QUERIES,  # the cookbook's .rq files, read from queries/cookbook/
+    f"{ROOT}.queries": QUERIES,  # the cookbook too: queries/cookbook/, its .rq files and what reads them
     f"{ROOT}.graph": GRAPH,
     f"{ROOT}.web": WEB,
     f"{ROOT}.pictures": WEB,  # SVG pictures of the people's pages, pure; only web/pictures.py draws them
     f"{ROOT}.__main__": FACE,
-    f"{ROOT}.cli": FACE,
-    f"{ROOT}.docs_tables": FACE,
-    f"{ROOT}.query_runner": FACE,  # `awardgraph query`
-    f"{ROOT}.results": FACE,  # `awardgraph query`'s text table
+    f"{ROOT}.commands": FACE,  # the command line, `awardgraph query`'s run and text table, the docs' tables
 }
 
 # The allowed arrows between parts (a part may always import itself). Face may import anything.
