@@ -54,7 +54,7 @@ format: install
 # The README's command table and the docs' settings tables, made again from the CLI and Settings
 # (tests/unit/test_docs_tables.py fails while they differ).
 docs: install
-	$(BIN)/python -m awardgraph.docs_tables --write
+	$(BIN)/python -m awardgraph.commands.docs_tables --write
 
 # The benchmark (benchmarks/README.md): `make bench SIZE=100000 BENCH_ARGS="--keep"`. The peers (Oxigraph server,
 # rdflib-endpoint) go into their own venv; Virtuoso is used when `virtuoso-t` is installed, wrk when `wrk` is.

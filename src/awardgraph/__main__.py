@@ -1,5 +1,5 @@
 """Allows ``python -m awardgraph``."""
 
-from awardgraph.cli import main
+from awardgraph.commands.cli import main
 
 raise SystemExit(main())

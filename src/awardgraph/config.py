@@ -177,8 +177,9 @@ class Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
-# One line per setting, the "what" of the settings tables in docs/ (written by ``python -m awardgraph.docs_tables``);
-# a setting without a line fails the tests. ``SHOWN_DEFAULTS``: the default where the field's own says too little.
+# One line per setting, the "what" of the settings tables in docs/ (written by
+# ``python -m awardgraph.commands.docs_tables``); a setting without a line fails the tests. ``SHOWN_DEFAULTS``: the
+# default where the field's own says too little.
 SETTING_DOCS: dict[str, str] = {
     "base_iri": "base IRI of every identifier; for a remote store, the base IRI the data was published under",
     "store": "the folder holding the builds (`build` writes there, `serve` and `query` read the current one)",

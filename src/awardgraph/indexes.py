@@ -125,7 +125,7 @@ class SearchIndex(ReadOnly):
 
 
 def names_of(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Names by language as ``web/search.py`` keeps them: a second name in one language under ``lang#n``."""
+    """Names by language as ``web/pages/search.py`` keeps them: a second name in one language under ``lang#n``."""
     names: dict[str, str] = {}
     for lang, name in pairs:
         key = lang if lang not in names else f"{lang}#{len(names)}"

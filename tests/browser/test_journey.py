@@ -22,7 +22,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from awardgraph import cookbook
+from awardgraph.queries import cookbook
 from tests.browser.conftest import ARTIFACTS, Browser
 
 WAIT = 20

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import FIXTURES, MINI_DATA, MINI_SHAPES
 
-from awardgraph.cli import EXIT_INPUT, EXIT_INVALID, EXIT_OK, main
+from awardgraph.commands.cli import EXIT_INPUT, EXIT_INVALID, EXIT_OK, main
 
 DATA = ["--data", str(MINI_DATA[0]), "--shapes", str(MINI_SHAPES[0])]
 

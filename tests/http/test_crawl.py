@@ -12,7 +12,9 @@ from flask.testing import FlaskClient
 from httphelp import BASE, build_or_fail, site_settings
 
 from awardgraph.config import Settings
-from awardgraph.web import create_app, documents, lists
+from awardgraph.web import create_app
+from awardgraph.web.documents import documents
+from awardgraph.web.pages import lists
 
 
 def things(client: FlaskClient) -> set[str]:

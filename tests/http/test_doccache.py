@@ -1,4 +1,4 @@
-"""Rendered documents kept per build (:mod:`awardgraph.web.doccache`): later requests, conditional ones and
+"""Rendered documents kept per build (:mod:`awardgraph.web.documents.doccache`): later requests, conditional ones and
 compressed ones are answered from memory, the same bytes the app rendered; errors and other paths always reach the
 app; memory stays within its bound; a new build starts afresh."""
 
@@ -14,8 +14,9 @@ from werkzeug.test import Client
 
 from awardgraph.config import Settings
 from awardgraph.graph.build import BuildResult
-from awardgraph.web import create_app, documents
-from awardgraph.web.doccache import DocumentCache
+from awardgraph.web import create_app
+from awardgraph.web.documents import documents
+from awardgraph.web.documents.doccache import DocumentCache
 
 DOC = "/doc/person/jan-kowalski"
 

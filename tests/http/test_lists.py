@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from httphelp import BASE, BROWSER_ACCEPT, CROWD
 
 from awardgraph.config import Settings
-from awardgraph.web import lists
+from awardgraph.web.pages import lists
 
 PEOPLE = "/list/schema-person"
 EVERYONE = sorted([f"{BASE}id/person/jan-kowalski", *(f"{BASE}id/visitor/v{i:03d}" for i in range(CROWD))])

@@ -7,8 +7,8 @@ import pytest
 
 from awardgraph import queries
 from awardgraph.queries import lexer
+from awardgraph.web.endpoint.protocol import DIRECT, FORM, UPDATE, ProtocolError, QueryRequest, parse_request
 from awardgraph.web.paths import href, local_path
-from awardgraph.web.protocol import DIRECT, FORM, UPDATE, ProtocolError, QueryRequest, parse_request
 
 # --- dataset clauses and update keywords -----------------------------------------------------------------------
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from awardgraph.namespaces import prefixes
-from awardgraph.web import present
-from awardgraph.web.shapedoc import Documenter
+from awardgraph.web.catalogue.shapedoc import Documenter
+from awardgraph.web.documents import present
 
 BASE = "https://example.org/b/"
 SHAPES = """

@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 from httphelp import BASE, CROWD, site_settings
 
 from awardgraph.graph.build import build
-from awardgraph.web import create_app, sitemap
+from awardgraph.web import create_app
+from awardgraph.web.catalogue import sitemap
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from awardgraph.cli import EXIT_INPUT, EXIT_INVALID, EXIT_OK, main
+from awardgraph.commands.cli import EXIT_INPUT, EXIT_INVALID, EXIT_OK, main
 from awardgraph.config import DEFAULT_BASE_IRI, Settings
 from awardgraph.graph.publish import STAGING, PublishFailed, publish
 from awardgraph.store.remote import RemoteStore, open_remote

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from awardgraph.cli import EXIT_INPUT, EXIT_OK, main
+from awardgraph.commands.cli import EXIT_INPUT, EXIT_OK, main
 from awardgraph.graph.publish import publish
 from tests.conftest import MINI_DATA, MINI_SHAPES
 from tests.integration.servers import Server, free_port

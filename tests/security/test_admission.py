@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from awardgraph.web import admission as module
-from awardgraph.web.admission import Admission
-from awardgraph.web.query_checks import Refused
+from awardgraph.web.endpoint import admission as module
+from awardgraph.web.endpoint.admission import Admission
+from awardgraph.web.endpoint.query_checks import Refused
 
 
 class Clock:
@@ -106,8 +106,8 @@ def test_shared_with_another_process(tmp_path: Path) -> None:
     gate.enter("a")
     script = f"""
 from pathlib import Path
-from awardgraph.web.admission import Admission
-from awardgraph.web.query_checks import Refused
+from awardgraph.web.endpoint.admission import Admission
+from awardgraph.web.endpoint.query_checks import Refused
 gate = Admission(per_client=1, budget=60.0, hold=20.0, path=Path({str(path)!r}), clock=lambda: {clock.now!r})
 try:
     gate.enter("a")

@@ -19,7 +19,7 @@ from awardgraph.store.base import QueryResult
 from awardgraph.store.oxigraph import EmbeddedStore
 from awardgraph.store.remote import RemoteStore
 from awardgraph.store.sandbox.pool import QueryPool
-from awardgraph.web.querying import TRUNCATED
+from awardgraph.web.endpoint.querying import TRUNCATED
 from awardgraph.web.site import STORES
 
 JSON = "application/sparql-results+json"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from awardgraph.queries import lexer
 from awardgraph.web import conneg, paths
-from awardgraph.web import query_checks as checks
+from awardgraph.web.endpoint import query_checks as checks
 
 BASE = "https://example.org/awards/"
 OFFERS = [conneg.DOCUMENT, conneg.TABLE_RESULTS, conneg.GRAPH_RESULTS, conneg.ERRORS, conneg.LIST]

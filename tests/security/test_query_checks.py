@@ -11,7 +11,7 @@ import pytest
 from hostile import BASE, dataset_parameters, dataset_queries, service_queries
 
 from awardgraph.queries import lexer
-from awardgraph.web import query_checks as checks
+from awardgraph.web.endpoint import query_checks as checks
 
 CLOSED = "http://127.0.0.1:9/"  # Oxigraph refuses this port itself: a SERVICE to it fails without any traffic
 LOCAL = {f"{BASE}graph/site/f01", "urn:x-local:graph"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from awardgraph.cli import make_parser
+from awardgraph.commands.cli import make_parser
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
 REMOTE = [

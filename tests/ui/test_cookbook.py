@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from awardgraph import cookbook
 from awardgraph.config import Settings
+from awardgraph.queries import cookbook
 from awardgraph.store.oxigraph import EmbeddedStore
 
 EXPECTED = Path(__file__).parent / "cookbook"

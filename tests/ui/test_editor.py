@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from awardgraph.web import editor
+from awardgraph.web.endpoint import editor
 
 
 def _policy(client: FlaskClient, path: str, accept: str = "text/html") -> dict[str, str]:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from awardgraph import pictures
 from awardgraph.config import Settings
 from awardgraph.graph.build import build
 from awardgraph.web import create_app
+from awardgraph.web.pages import drawing
 from tests.conftest import MINI_SHAPES
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -129,13 +129,13 @@ def test_the_ontology_page_draws_classes_and_relations(client: FlaskClient) -> N
 
 
 def test_pictures_escape_what_they_show() -> None:
-    svg = pictures.awards(
+    svg = drawing.awards(
         [
-            pictures.Award(
-                pictures.Node("d", '<script>"x"</script>', "/doc/a?b=1&c=2"),
-                pictures.Node("r", "R & co"),
-                pictures.Node("e", "E"),
-                (pictures.Node("p", "P"),),
+            drawing.Award(
+                drawing.Node("d", '<script>"x"</script>', "/doc/a?b=1&c=2"),
+                drawing.Node("r", "R & co"),
+                drawing.Node("e", "E"),
+                (drawing.Node("p", "P"),),
             )
         ],
         title="<t>",
@@ -147,9 +147,9 @@ def test_pictures_escape_what_they_show() -> None:
 
 
 def test_a_contested_stop_is_drawn_dashed_with_escaped_linked_marks() -> None:
-    mark = pictures.Mark("other <source>:\n2014-03-21", "/doc/disagreement/x?a=1&b=2", 'Record "<x>"', on_date=True)
-    svg = pictures.timeline(
-        [pictures.Stop("A", "2013-03", "/doc/a", ""), pictures.Stop("B", "2013-10", "/doc/b", "", marks=(mark,))],
+    mark = drawing.Mark("other <source>:\n2014-03-21", "/doc/disagreement/x?a=1&b=2", 'Record "<x>"', on_date=True)
+    svg = drawing.timeline(
+        [drawing.Stop("A", "2013-03", "/doc/a", ""), drawing.Stop("B", "2013-10", "/doc/b", "", marks=(mark,))],
         title="t",
         desc="d",
     )
@@ -166,7 +166,7 @@ def test_a_contested_stop_is_drawn_dashed_with_escaped_linked_marks() -> None:
 def test_the_timeline_of_a_large_graph_shows_its_latest_editions(tmp_path: Path) -> None:
     """A graph of many editions (generated here: 40) draws only the latest :data:`TIMELINE_MOST` on the home page,
     in date order: a picture of thousands of stops helps nobody and weighs megabytes."""
-    from awardgraph.web.pictures import TIMELINE_MOST
+    from awardgraph.web.pages.pictures import TIMELINE_MOST
 
     editions = TIMELINE_MOST + 16
     parts = [

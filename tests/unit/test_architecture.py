@@ -8,7 +8,9 @@ its imports (at module level and inside functions, ``import x`` and ``from x imp
   ``indexes.py``);
 - where a part may import only some of another (:data:`SURFACE`), it imports only those modules; the query
   sandbox is the embedded store's inside, imported by Store alone;
-- no two modules import each other, however indirectly (strongly connected components of the module graph).
+- no two modules import each other, however indirectly (strongly connected components of the module graph);
+- ``web/`` is its frame and its groups by purpose: no module directly in ``web/`` but the frame's
+  (:data:`WEB_FRAME`), every other one in a group (:data:`WEB_GROUPS`).
 
 The checker lives here, not in ``src``. :data:`EXCEPTIONS` lists the imports that break a rule today, each with
 the reason and what removes it: the list is what is left to do, and an entry that no longer excuses anything
@@ -40,16 +42,11 @@ PARTS: Mapping[str, str] = {
     f"{ROOT}.indexes": BASE,  # the read side of the indexes a build writes
     f"{ROOT}.textmatch": BASE,  # folding and scoring names, pure; the build's search index and /search use it
     f"{ROOT}.store": STORE,
-    f"{ROOT}.queries": QUERIES,
-    f"{ROOT}.cookbook": QUERIES,  # the cookbook's .rq files, read from queries/cookbook/
+    f"{ROOT}.queries": QUERIES,  # the cookbook too: queries/cookbook/, its .rq files and what reads them
     f"{ROOT}.graph": GRAPH,
     f"{ROOT}.web": WEB,
-    f"{ROOT}.pictures": WEB,  # SVG pictures of the people's pages, pure; only web/pictures.py draws them
     f"{ROOT}.__main__": FACE,
-    f"{ROOT}.cli": FACE,
-    f"{ROOT}.docs_tables": FACE,
-    f"{ROOT}.query_runner": FACE,  # `awardgraph query`
-    f"{ROOT}.results": FACE,  # `awardgraph query`'s text table
+    f"{ROOT}.commands": FACE,  # the command line, `awardgraph query`'s run and text table, the docs' tables
 }
 
 # The allowed arrows between parts (a part may always import itself). Face may import anything.
@@ -74,6 +71,13 @@ SURFACE: Mapping[tuple[str, str], tuple[str, ...]] = {
 }
 
 FRAMEWORKS = ("flask", "werkzeug", "jinja2")  # the web framework: web/ only
+
+# web/ by purpose (docs/architecture.md): the modules directly in web/ (besides its __init__, create_app) are its
+# frame, what every page needs; every other module of web/ is in one of the groups, the folder of what its page is for.
+WEB_FRAME = frozenset(
+    {"server", "site", "state", "sources", "published", "i18n", "errors", "guard", "paths", "conneg", "respond"}
+)
+WEB_GROUPS = frozenset({"documents", "endpoint", "pages", "catalogue"})
 
 # (importer, imported module or package, why it is allowed for now and what removes it). Each entry must still
 # excuse an import that breaks a rule, or the test fails.
@@ -196,6 +200,20 @@ def unmapped(root: Path) -> list[str]:
     return [name for name in modules(root) if part_of(name) is None]
 
 
+def web_strays(root: Path) -> list[str]:
+    """The modules of ``web/`` that are neither in its frame (:data:`WEB_FRAME`) nor in one of its groups
+    (:data:`WEB_GROUPS`)."""
+    web = f"{ROOT}.web"
+    strays = []
+    for name in modules(root):
+        if not name.startswith(f"{web}."):
+            continue
+        first, *rest = name.removeprefix(f"{web}.").split(".")
+        if first not in WEB_GROUPS and (rest or first not in WEB_FRAME):
+            strays.append(name)
+    return strays
+
+
 def cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
     """The strongly connected components of more than one module (Tarjan's algorithm, iterative)."""
     graph: dict[str, set[str]] = {}
@@ -290,11 +308,28 @@ def test_the_imports_follow_the_parts_map() -> None:
 
 def test_every_part_is_in_the_docs() -> None:
     text = (SRC.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    known = modules(SRC)
     for name in PARTS:
+        assert name in known, f"PARTS names {name}, which is no module or package any more"
         shown = "__init__.py" if name == ROOT else name.removeprefix(f"{ROOT}.").replace(".", "/")
         if name != ROOT:
             shown += "/" if (SRC / name.replace(".", "/")).is_dir() else ".py"
         assert f"`{shown}`" in text, f"docs/architecture.md does not place `{shown}` ({PARTS[name]})"
+
+
+def test_web_is_its_frame_and_its_groups() -> None:
+    strays = web_strays(SRC)
+    assert not strays, (
+        f"modules of web/ outside its frame and its groups ({', '.join(sorted(WEB_GROUPS))}): {', '.join(strays)}; "
+        "place each in the group of what its page is for (docs/architecture.md, `web/` by purpose)"
+    )
+    text = (SRC.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for group in WEB_GROUPS:
+        assert (SRC / ROOT / "web" / group / "__init__.py").is_file(), f"web/{group}/ is no package"
+        assert f"`web/{group}/`" in text, f"docs/architecture.md does not list `web/{group}/`"
+    for module in WEB_FRAME:
+        assert (SRC / ROOT / "web" / f"{module}.py").is_file(), f"web/{module}.py is in WEB_FRAME but not in web/"
+        assert f"`{module}.py`" in text, f"docs/architecture.md does not list the frame's `{module}.py`"
 
 
 def _tree(root: Path, files: Mapping[str, str]) -> Path:
@@ -375,3 +410,19 @@ def test_an_exception_excuses_its_import_only(tmp_path: Path) -> None:
     excuse = ("awardgraph.web.views", "awardgraph.graph", "planted")
     messages, stale = check(_tree(tmp_path, planted), (excuse,))
     assert messages == [] and stale == []
+
+
+def test_a_flat_web_module_is_a_stray(tmp_path: Path) -> None:
+    planted = {
+        **CLEAN,
+        "awardgraph/web/site.py": "",
+        "awardgraph/web/pages/__init__.py": "",
+        "awardgraph/web/pages/search.py": "",
+        "awardgraph/web/misc/__init__.py": "",
+        "awardgraph/web/misc/x.py": "",
+    }
+    assert web_strays(_tree(tmp_path, planted)) == [
+        "awardgraph.web.misc",
+        "awardgraph.web.misc.x",
+        "awardgraph.web.views",
+    ]

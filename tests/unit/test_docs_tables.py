@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from awardgraph import docs_tables
+from awardgraph.commands import docs_tables
 from awardgraph.config import SETTING_DOCS, SHOWN_DEFAULTS, Settings
 
 

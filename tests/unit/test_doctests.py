@@ -28,7 +28,7 @@ def test_the_modules_with_examples_are_found() -> None:
     assert {"awardgraph.queries", "awardgraph.queries.lexer", "awardgraph.config", "awardgraph.graph.terms"} <= set(
         found
     )
-    assert "awardgraph.cli" not in found  # no prompt there
+    assert "awardgraph.commands.cli" not in found  # no prompt there
 
 
 @pytest.mark.parametrize("name", modules_with_examples())

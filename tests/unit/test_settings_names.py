@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from awardgraph.cli import EXIT_INPUT, EXIT_OK, main
+from awardgraph.commands.cli import EXIT_INPUT, EXIT_OK, main
 from awardgraph.config import ConfigError, Settings, setting_variables
 
 

@@ -6,7 +6,7 @@ It holds every thing under ``{base}id/`` with each of its names (``rdfs:label``,
 ``schema:name``, ``foaf:name``: what ``queries/search-labels.rq`` matches) and one class (an ontology class where
 it has one), and the names folded (:func:`awardgraph.textmatch.fold`: no case, no diacritics).
 :meth:`~awardgraph.indexes.SearchIndex.candidates` narrows a search to the things whose folded names contain
-every word typed; the ranking itself stays :mod:`awardgraph.textmatch`'s, in ``web/search.py``.
+every word typed; the ranking itself stays :mod:`awardgraph.textmatch`'s, in ``web/pages/search.py``.
 
 The folded names are scanned with ``LIKE`` (in SQLite's C: about 70 ms a search at a million triples, 220,000
 names). A full-text table with SQLite's trigram tokenizer answered in 15-55 ms but took 3-4 s more of a 1M build,

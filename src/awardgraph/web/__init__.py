@@ -41,9 +41,13 @@ def create_app(settings: Settings, *, runtime: Path | None = None) -> Flask:
 
     ``runtime`` is a private directory the server's worker processes share (``serve`` makes one); without it,
     the per-client limits of user queries hold within this process only."""
-    from awardgraph.web import dataset, errors, guard, lists, querying, resources, shapes, site, sitemap, sparql, vocab
-    from awardgraph.web.doccache import DocumentCache
-    from awardgraph.web.reader_pages import register as register_reader_pages
+    from awardgraph.web import errors, guard, site
+    from awardgraph.web.catalogue import dataset, shapes, sitemap, vocab
+    from awardgraph.web.documents import resources
+    from awardgraph.web.documents.doccache import DocumentCache
+    from awardgraph.web.endpoint import querying, sparql
+    from awardgraph.web.pages import lists
+    from awardgraph.web.pages.reader_pages import register as register_reader_pages
 
     app = Flask(__name__)
     app.config.update(DEBUG=False, TESTING=False, PROPAGATE_EXCEPTIONS=False, JSON_SORT_KEYS=False)

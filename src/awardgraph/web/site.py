@@ -13,8 +13,10 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from awardgraph import queries
 from awardgraph.config import Settings
 from awardgraph.namespaces import prefixes
-from awardgraph.web import classlist, conneg, documents, i18n, present, respond
+from awardgraph.web import conneg, i18n, respond
+from awardgraph.web.documents import documents, present
 from awardgraph.web.errors import Problem
+from awardgraph.web.pages import classlist
 from awardgraph.web.state import Build, NoBuild, Source
 
 bp = Blueprint("site", __name__)

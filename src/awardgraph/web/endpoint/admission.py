@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from awardgraph.web.query_checks import Refused
+from awardgraph.web.endpoint.query_checks import Refused
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS balance (client TEXT PRIMARY KEY, seconds REAL NOT NULL, updated REAL NOT NULL);

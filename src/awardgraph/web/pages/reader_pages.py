@@ -10,7 +10,9 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add the reader pages' blueprints to ``app``."""
-    from awardgraph.web import cookbook, disputes, editor, factpages, pictures, search
+    from awardgraph.web.documents import disputes, factpages
+    from awardgraph.web.endpoint import editor
+    from awardgraph.web.pages import cookbook, pictures, search
 
     for blueprint in (search.bp, cookbook.bp, editor.bp, pictures.bp, factpages.bp, disputes.bp):
         app.register_blueprint(blueprint)

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app
 
-from awardgraph import cookbook
+from awardgraph.queries import cookbook
 from awardgraph.web import conneg, respond
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import served

@@ -20,8 +20,9 @@ from flask import Blueprint, request
 from awardgraph import queries
 from awardgraph.namespaces import prefixes
 from awardgraph.store.base import Term
-from awardgraph.web import disputes, present, respond
-from awardgraph.web.documents import Paging
+from awardgraph.web import respond
+from awardgraph.web.documents import disputes, present
+from awardgraph.web.documents.documents import Paging
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import served, settings, term_labels
 from awardgraph.web.state import Build

@@ -12,7 +12,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect
 
 from awardgraph import queries
-from awardgraph.web import conneg, documents, present, respond
+from awardgraph.web import conneg, respond
+from awardgraph.web.documents import documents, present
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import presenter, served, settings
 from awardgraph.web.state import Build

@@ -12,9 +12,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template
 
 from awardgraph import queries
-from awardgraph.web import classlist, lists, paths, respond
-from awardgraph.web.documents import Paging
+from awardgraph.web import paths, respond
+from awardgraph.web.documents.documents import Paging
 from awardgraph.web.errors import Problem
+from awardgraph.web.pages import classlist, lists
 from awardgraph.web.site import served, settings
 from awardgraph.web.state import Build
 

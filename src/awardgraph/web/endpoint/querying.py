@@ -2,8 +2,9 @@
 
 In order (``docs/security.md`` has the why of each):
 
-1. size (413), SPARQL Update (403), nesting (400), what the query would fetch (400): :mod:`awardgraph.web.query_checks`;
-2. the client's share (429): :mod:`awardgraph.web.admission`;
+1. size (413), SPARQL Update (403), nesting (400), what the query would fetch (400):
+   :mod:`awardgraph.web.endpoint.query_checks`;
+2. the client's share (429): :mod:`awardgraph.web.endpoint.admission`;
 3. the store's answer (:meth:`awardgraph.store.base.Store.answer`), with a deadline, cut at the row and triple limits
    before the response starts (status and truncation are final). How the store keeps the deadline is its own:
    the embedded store runs the query in a process of its sandbox (killed at the deadline: 503), a remote store
@@ -25,8 +26,9 @@ from awardgraph.config import Settings
 from awardgraph.namespaces import prefixes
 from awardgraph.queries import lexer
 from awardgraph.store.base import OVERRUN, Answer, Formats, Limits, QueryFailed, UserQuery
-from awardgraph.web import conneg, guard, protocol, query_checks
-from awardgraph.web.admission import Admission
+from awardgraph.web import conneg, guard
+from awardgraph.web.endpoint import protocol, query_checks
+from awardgraph.web.endpoint.admission import Admission
 from awardgraph.web.errors import Problem
 from awardgraph.web.state import Build
 

@@ -1,5 +1,5 @@
 """The classes of the things under ``{base}id/``, each with its list page: what the home page, the list pages
-(:mod:`awardgraph.web.lists`) and the sitemap share. A local build answers from the list index it wrote
+(:mod:`awardgraph.web.pages.lists`) and the sitemap share. A local build answers from the list index it wrote
 (:class:`awardgraph.indexes.ListIndex`), a remote store from ``queries/classes.rq``.
 
 This module reads no request and no app state (the base IRI is an argument), so the home page's module

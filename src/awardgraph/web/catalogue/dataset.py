@@ -13,7 +13,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, send_file
 
 from awardgraph.builds import Dump
-from awardgraph.web import conneg, documents, i18n, present, respond
+from awardgraph.web import conneg, i18n, respond
+from awardgraph.web.documents import documents, present
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import presenter, served, settings
 from awardgraph.web.state import Build

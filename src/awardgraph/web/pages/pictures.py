@@ -1,5 +1,5 @@
-"""The pictures of the pages (``awardgraph.pictures`` draws them): the data for each from the served build, in the
-reader's language, offered to templates as functions (``forum_timeline()``, ``award_diagram(iri)``,
+"""The pictures of the pages (``awardgraph.web.pages.drawing`` draws them): the data for each from the served
+build, in the reader's language, offered to templates as functions (``forum_timeline()``, ``award_diagram(iri)``,
 ``ontology_diagram()``), so that the views that render those pages need no change. Each picture is computed once
 per build and language."""
 
@@ -9,8 +9,10 @@ import pyoxigraph as ox
 from flask import Blueprint
 from markupsafe import Markup
 
-from awardgraph import pictures, queries
-from awardgraph.web import disputes, i18n, paths, respond
+from awardgraph import queries
+from awardgraph.web import i18n, paths, respond
+from awardgraph.web.documents import disputes
+from awardgraph.web.pages import drawing
 from awardgraph.web.site import served, settings, term_labels
 from awardgraph.web.state import Build
 
@@ -89,7 +91,7 @@ def timeline_svg(build: Build, lang: str) -> str:
             number = _value(row["number"])
             ordinal = _roman(int(number)) if number.isdigit() else ""
             stops.append(
-                pictures.Stop(
+                drawing.Stop(
                     city,
                     dates,
                     _href(_value(row["edition"])),
@@ -99,12 +101,12 @@ def timeline_svg(build: Build, lang: str) -> str:
                 )
             )
         # the latest editions only, however many the graph holds: a picture of thousands helps nobody
-        return pictures.timeline(stops[-TIMELINE_MOST:], title=_w("timeline", lang), desc=_w("timeline_desc", lang))
+        return drawing.timeline(stops[-TIMELINE_MOST:], title=_w("timeline", lang), desc=_w("timeline_desc", lang))
 
     return build.memo(f"picture-timeline-{lang}", compute)
 
 
-def _marks(build: Build, edition: str, lang: str) -> tuple[pictures.Mark, ...]:
+def _marks(build: Build, edition: str, lang: str) -> tuple[drawing.Mark, ...]:
     """What the other sources say where they dispute the date or the ordinal the timeline shows for ``edition``:
     the values of the sides the timeline does not draw (dates: not stated or derived; ordinals: not stated)."""
     start, end, ordinal_of = _timeline_properties()
@@ -120,10 +122,10 @@ def _marks(build: Build, edition: str, lang: str) -> tuple[pictures.Mark, ...]:
         name = i18n.pick(record.labels, lang) or record.iri
         if starts or ends:
             dates = " – ".join(x for x in (starts[:1] + ends[-1:]) if x)
-            marks.append(pictures.Mark(_w("other_date", lang).format(dates=dates), _href(record.iri), name, True))
+            marks.append(drawing.Mark(_w("other_date", lang).format(dates=dates), _href(record.iri), name, True))
         for ordinal in ordinals:
             shown = _roman(int(ordinal)) if ordinal.isdigit() else ordinal
-            marks.append(pictures.Mark(_w("other_ordinal", lang).format(ordinal=shown), _href(record.iri), name))
+            marks.append(drawing.Mark(_w("other_ordinal", lang).format(ordinal=shown), _href(record.iri), name))
     return tuple(marks)
 
 
@@ -167,15 +169,15 @@ def awards_svg(build: Build, iri: str, lang: str) -> str:
         distinction = _value(row["distinction"])
         about.setdefault(distinction, (_value(row["edition"]), _value(row["recipient"])))
         practices.setdefault(distinction, []).append(_value(row["practice"]))
-    nodes: dict[str, pictures.Node] = {}  # a recipient or an edition recurs across a practice's distinctions
+    nodes: dict[str, drawing.Node] = {}  # a recipient or an edition recurs across a practice's distinctions
 
-    def node(iri: str) -> pictures.Node:
+    def node(iri: str) -> drawing.Node:
         if iri not in nodes:
             nodes[iri] = _node(build, iri, lang)
         return nodes[iri]
 
     items = [
-        pictures.Award(
+        drawing.Award(
             distinction=node(distinction),
             recipient=node(recipient),
             edition=node(edition),
@@ -185,11 +187,11 @@ def awards_svg(build: Build, iri: str, lang: str) -> str:
     ]
     if not items:
         return ""
-    return pictures.awards(items, title=_w("awards", lang), desc=_w("awards_desc", lang), focus=iri)
+    return drawing.awards(items, title=_w("awards", lang), desc=_w("awards_desc", lang), focus=iri)
 
 
-def _node(build: Build, iri: str, lang: str) -> pictures.Node:
-    return pictures.Node(iri, _label(build, iri, lang), _href(iri))
+def _node(build: Build, iri: str, lang: str) -> drawing.Node:
+    return drawing.Node(iri, _label(build, iri, lang), _href(iri))
 
 
 def classes_svg(build: Build, lang: str) -> str:
@@ -201,9 +203,9 @@ def classes_svg(build: Build, lang: str) -> str:
             domain, range_, prop = _value(row["domain"]), _value(row["range"]), _value(row["property"])
             keys.setdefault(domain)
             keys.setdefault(range_)
-            relations.append(pictures.Relation(domain, range_, _label(build, prop, lang), _href(prop)))
+            relations.append(drawing.Relation(domain, range_, _label(build, prop, lang), _href(prop)))
         nodes = [_node(build, k, lang) for k in keys]
-        return pictures.classes(nodes, relations, title=_w("classes", lang), desc=_w("classes_desc", lang))
+        return drawing.classes(nodes, relations, title=_w("classes", lang), desc=_w("classes_desc", lang))
 
     return build.memo(f"picture-classes-{lang}", compute)
 
@@ -211,7 +213,7 @@ def classes_svg(build: Build, lang: str) -> str:
 @bp.app_template_global()
 def forum_timeline() -> Markup:
     """The home page's timeline of the Forum's editions (SVG)."""
-    return Markup(timeline_svg(served(), respond.page_lang()))  # noqa: S704 - escaped by awardgraph.pictures
+    return Markup(timeline_svg(served(), respond.page_lang()))  # noqa: S704 - escaped by awardgraph.web.pages.drawing
 
 
 @bp.app_template_global()
@@ -226,10 +228,10 @@ def award_diagram(iri: str) -> Markup:
     base = settings().base_iri
     if not (iri.startswith(f"{base}id/distinction/") or iri.startswith(f"{base}id/practice/")):
         return Markup("")
-    return Markup(awards_svg(served(), iri, respond.page_lang()))  # noqa: S704 - escaped by awardgraph.pictures
+    return Markup(awards_svg(served(), iri, respond.page_lang()))  # noqa: S704 - escaped by awardgraph.web.pages.drawing
 
 
 @bp.app_template_global()
 def ontology_diagram() -> Markup:
     """The ontology page's diagram of classes and relations (SVG)."""
-    return Markup(classes_svg(served(), respond.page_lang()))  # noqa: S704 - escaped by awardgraph.pictures
+    return Markup(classes_svg(served(), respond.page_lang()))  # noqa: S704 - escaped by awardgraph.web.pages.drawing

@@ -17,7 +17,8 @@ from flask import Blueprint
 
 from awardgraph import queries
 from awardgraph.namespaces import prefixes
-from awardgraph.web import i18n, present, respond
+from awardgraph.web import i18n, respond
+from awardgraph.web.documents import present
 from awardgraph.web.site import served, settings, term_labels
 from awardgraph.web.state import Build
 

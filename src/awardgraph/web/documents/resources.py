@@ -1,7 +1,8 @@
 """Dereferenceable URIs: ``/id/...`` answers 303 to ``/doc/...``, which negotiates HTML and RDF; ``/graph/...``
 serves a named graph with its provenance. Both take ``?inbound-page=N`` for the statements pointing at the thing
-beyond the first page (see :mod:`awardgraph.web.documents`). A retired identifier (``dcterms:isReplacedBy`` in a
-curated graph) answers 301 Moved Permanently from ``/id/`` and ``/doc/`` to the same path of its replacement.
+beyond the first page (see :mod:`awardgraph.web.documents.documents`). A retired identifier
+(``dcterms:isReplacedBy`` in a curated graph) answers 301 Moved Permanently from ``/id/`` and ``/doc/`` to the same
+path of its replacement.
 
 The canonical IRIs come from the configured base (``{base}id/x`` is described by ``{base}doc/x``); the request's
 host is never used to make one.
@@ -16,7 +17,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, redirect, request
 
 from awardgraph import queries
-from awardgraph.web import conneg, documents, factpages, paths, present, respond
+from awardgraph.web import conneg, paths, respond
+from awardgraph.web.documents import documents, factpages, present
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import presenter, served, settings
 from awardgraph.web.state import Build

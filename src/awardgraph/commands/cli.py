@@ -359,7 +359,7 @@ def _check_remote(settings: Settings) -> None:
 
 
 def _query(settings: Settings, args: argparse.Namespace) -> int:
-    from awardgraph.query_runner import QueryFailed, run_query
+    from awardgraph.commands.query import QueryFailed, run_query
 
     settings = _with_secrets(settings, args)
     text = _query_text(args.sparql)

@@ -1,7 +1,7 @@
 """``/sparql``: the SPARQL 1.1 Protocol query operation, the service description, and the query page.
 
-The protocol rules live in :mod:`awardgraph.web.protocol`, the defences and the run in
-:mod:`awardgraph.web.querying`; this module only reads the request and answers.
+The protocol rules live in :mod:`awardgraph.web.endpoint.protocol`, the defences and the run in
+:mod:`awardgraph.web.endpoint.querying`; this module only reads the request and answers.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from awardgraph import queries
 from awardgraph.namespaces import prefixes
 from awardgraph.store import results
 from awardgraph.store.base import Answer
-from awardgraph.web import conneg, present, protocol, querying, respond, service
+from awardgraph.web import conneg, respond
+from awardgraph.web.documents import present
+from awardgraph.web.endpoint import protocol, querying, service
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import served, settings
 from awardgraph.web.state import Build

@@ -1,10 +1,10 @@
 """The README's command table and the docs' settings tables, made from the code so that none can fall behind it.
 
-The commands come from the argparse parser of :mod:`awardgraph.cli` (what ``--help`` shows), the settings from
-:class:`awardgraph.config.Settings` and :data:`awardgraph.config.SETTING_DOCS`. In a Markdown file a table stands
-between ``<!-- table: NAME ... -->`` and ``<!-- end of table -->``; ``python -m awardgraph.docs_tables --write``
-(``make docs``) rewrites every such table, and without ``--write`` it says which files differ (exit 1), as the
-test suite does.
+The commands come from the argparse parser of :mod:`awardgraph.commands.cli` (what ``--help`` shows), the
+settings from :class:`awardgraph.config.Settings` and :data:`awardgraph.config.SETTING_DOCS`. In a Markdown file a
+table stands between ``<!-- table: NAME ... -->`` and ``<!-- end of table -->``;
+``python -m awardgraph.commands.docs_tables --write`` (``make docs``) rewrites every such table, and without
+``--write`` it says which files differ (exit 1), as the test suite does.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from awardgraph.cli import make_parser
+from awardgraph.commands.cli import make_parser
 from awardgraph.config import SETTING_DOCS, SHOWN_DEFAULTS, Settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 FILES = ("README.md", "docs/settings.md", "docs/security.md", "docs/deployment.md")
 BLOCK = re.compile(r"(<!-- table: (?P<name>[a-z-]+)[^>]*-->\n)(?P<body>.*?)(<!-- end of table -->)", re.S)
 

@@ -21,7 +21,7 @@ from awardgraph.namespaces import prefixes
 
 bp = Blueprint("editor", __name__)
 
-ASSETS = Path(__file__).parent / "static" / "vendor" / "yasgui"
+ASSETS = Path(__file__).parent.parent / "static" / "vendor" / "yasgui"
 EDITOR_PATHS = ("/sparql", "/sparql/")
 EDITOR_STYLE = "style-src 'self' 'unsafe-inline'"
 

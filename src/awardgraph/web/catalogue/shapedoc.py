@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
-from awardgraph.web import i18n, paths, present
+from awardgraph.web import i18n, paths
+from awardgraph.web.documents import present
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

@@ -13,9 +13,9 @@ import json
 import pyoxigraph as ox
 
 from awardgraph import builds
+from awardgraph.commands.table import table
 from awardgraph.config import Settings
 from awardgraph.namespaces import prefixes
-from awardgraph.results import table
 from awardgraph.store.base import QueryResult, Store, StoreError
 from awardgraph.store.oxigraph import EmbeddedStore
 from awardgraph.store.remote import open_remote

@@ -13,8 +13,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response
 
 from awardgraph.web import conneg, respond
+from awardgraph.web.catalogue.shapedoc import Documenter
 from awardgraph.web.errors import Problem
-from awardgraph.web.shapedoc import Documenter
 from awardgraph.web.site import presenter, served, settings
 from awardgraph.web.state import Build
 

@@ -18,10 +18,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app
 
 from awardgraph import indexes, queries
-from awardgraph.web import conneg, i18n, paths, present, respond
-from awardgraph.web.classlist import ListedClass, classes, list_index
-from awardgraph.web.documents import Paging
+from awardgraph.web import conneg, i18n, paths, respond
+from awardgraph.web.documents import present
+from awardgraph.web.documents.documents import Paging
 from awardgraph.web.errors import Problem
+from awardgraph.web.pages.classlist import ListedClass, classes, list_index
 from awardgraph.web.site import presenter, served, settings
 from awardgraph.web.state import Build
 

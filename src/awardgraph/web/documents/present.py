@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pyoxigraph as ox
 
 from awardgraph.web import i18n, paths
-from awardgraph.web.documents import RDF_TYPE, Assertion, Description
+from awardgraph.web.documents.documents import RDF_TYPE, Assertion, Description
 
 LABELS = (
     "http://www.w3.org/2000/01/rdf-schema#label",
