@@ -96,7 +96,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         progress(f"default graph: {in_default} triples of {len(in_default_graph)} graphs")
         with ThreadPoolExecutor(max_workers=2) as background:  # Oxigraph works without the GIL: use the cores
             stored = background.submit(_store, partial, nquads, default, progress)
-            counted = background.submit(_stats, loaded, settings.base_iri, described, progress)
+            counted = background.submit(_stats, loaded, settings.base_iri, progress)
             step = time.perf_counter()
             written = dumps.write_dumps(
                 loaded.store,
@@ -152,9 +152,9 @@ def to_nquads(loaded: Loaded) -> bytes:
     return loaded.store.dump(format=ox.RdfFormat.N_QUADS) or b""
 
 
-def _stats(loaded: Loaded, base_iri: str, described: str, progress: Progress) -> describe.Stats:
+def _stats(loaded: Loaded, base_iri: str, progress: Progress) -> describe.Stats:
     started = time.perf_counter()
-    stats = describe.compute_stats(loaded.store, base_iri, exclude={described})
+    stats = describe.compute_stats(loaded.store, base_iri)
     progress(f"computed statistics ({time.perf_counter() - started:.1f} s)")
     return stats
 

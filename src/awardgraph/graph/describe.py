@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, VOID, XSD
 
+from awardgraph import queries
 from awardgraph.graph.dumps import WrittenDump
 from awardgraph.namespaces import ADMS, SPDX, prefixes
 
@@ -52,76 +53,76 @@ class Stats:
     period: tuple[ox.Literal, ox.Literal] | None  # earliest start and latest end of the events in the data
 
 
-def compute_stats(store: ox.Store, base_iri: str, *, exclude: set[str]) -> Stats:
-    """Count what the store holds, leaving out the graphs in ``exclude`` (the description itself).
+def compute_stats(store: ox.Store, base_iri: str) -> Stats:
+    """Count what the data graphs of ``store`` hold: every named graph but the dataset description
+    (``{base}dataset``, :func:`awardgraph.builds.description_graph`), should the store hold one.
 
-    Each figure is the cheapest query Oxigraph answers it with at a million triples: the triples per property in one
-    scan, the distinct subjects (and among them the entities) from one ``DISTINCT`` scan, the distinct objects from
-    another; the graphs, classes, period and example read the store's indexes (a class's instances, not every quad).
+    Each figure is a named query (``queries/stats-*.rq``; the description's graph and the id space are IRIs there,
+    relative to ``base_iri``), the cheapest query Oxigraph answers it with at a million triples: the triples per
+    property in one scan, the distinct subjects (and among them the entities) from one ``DISTINCT`` scan, the distinct
+    objects from another; the graphs, classes, period and example read the store's indexes (a class's instances, not
+    every quad). The shapes graph is not left out: a build adds it after counting, and a second graph in the
+    per-quad filter would cost a tenth of each scan.
     """
-    skip = " ".join(f"<{g}>" for g in sorted(exclude)) or "<urn:x-none>"
-    scope = f"GRAPH ?g {{ %s }} FILTER(?g NOT IN ({skip}))"
-    id_space = f"{base_iri}id/"
-
-    def grouped(var: str, pattern: str, count: str) -> dict[str, int]:
-        query = f"SELECT ?{var} ({count} AS ?n) WHERE {{ {scope % pattern} }} GROUP BY ?{var}"
-        return {str(r[var].value): int(r["n"].value) for r in store.query(query)}  # type: ignore[union-attr]
-
-    subjects = _single(
-        store,
-        f'SELECT (COUNT(*) AS ?subjects) (SUM(IF(isIRI(?s) && STRSTARTS(STR(?s), "{id_space}"), 1, 0)) AS ?entities) '
-        f"WHERE {{ SELECT DISTINCT ?s WHERE {{ {scope % '?s ?p ?o'} }} }}",
-    )
-    objects = _single(store, f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {scope % '?s ?p ?o'} }}")
-    graphs = _single(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {scope % ''} }}")
-    properties = grouped("p", "?s ?p ?o", "COUNT(*)")
-    classes = grouped("c", "?s a ?c", "COUNT(DISTINCT ?s)")
+    subjects = _single(store, "stats-subjects", base_iri)
+    properties = _grouped(store, "stats-properties", base_iri, "p")
+    classes = _grouped(store, "stats-classes", base_iri, "c")
     return Stats(
         triples=sum(properties.values()),
-        graphs=int(graphs["n"].value),
-        entities=int(subjects["entities"].value),
-        distinct_subjects=int(subjects["subjects"].value),
-        distinct_objects=int(objects["n"].value),
+        graphs=_count(_single(store, "stats-graphs", base_iri)["graphs"]),
+        entities=_count(subjects["entities"]),
+        distinct_subjects=_count(subjects["subjects"]),
+        distinct_objects=_count(_single(store, "stats-objects", base_iri)["objects"]),
         classes=classes,
         properties=properties,
-        example=_example(store, scope, id_space, classes),
-        period=_period(store, scope),
+        example=_example(store, base_iri, classes),
+        period=_period(store, base_iri),
     )
 
 
-def _single(store: ox.Store, query: str) -> ox.QuerySolution:
-    """The one row of an aggregate query."""
-    rows = store.query(query)
-    assert isinstance(rows, ox.QuerySolutions)
-    row: ox.QuerySolution = next(iter(rows))
-    return row
+def _single(store: ox.Store, name: str, base_iri: str) -> ox.QuerySolution:
+    """The one row of a named aggregate query."""
+    return queries.select(store, name, base_iri=base_iri)[0]
 
 
-def _period(store: ox.Store, scope: str) -> tuple[ox.Literal, ox.Literal] | None:
+def _count(term: object) -> int:
+    assert isinstance(term, ox.Literal)
+    return int(term.value)
+
+
+def _grouped(store: ox.Store, name: str, base_iri: str, key: str) -> dict[str, int]:
+    """A named query's count ``?n`` per ``?{key}``."""
+    return {str(r[key].value): _count(r["n"]) for r in queries.select(store, name, base_iri=base_iri)}
+
+
+def _period(store: ox.Store, base_iri: str) -> tuple[ox.Literal, ox.Literal] | None:
     """The temporal coverage: the earliest ``schema:startDate`` and latest end (or start) of any event.
 
     Dates have mixed precision (``xsd:date``, ``xsd:gYearMonth``); their lexical forms sort chronologically.
     """
-    pattern = "?e <http://schema.org/startDate>|<http://schema.org/endDate> ?d"
-    query = f"SELECT DISTINCT ?d WHERE {{ {scope % pattern} }}"
-    dates = sorted({r["d"] for r in store.query(query)}, key=lambda d: str(d.value))  # type: ignore[union-attr]
-    literals = [d for d in dates if isinstance(d, ox.Literal)]
-    return (literals[0], literals[-1]) if literals else None
+    dates = sorted(
+        {d for r in queries.select(store, "stats-period", base_iri=base_iri) if isinstance(d := r["d"], ox.Literal)},
+        key=lambda d: d.value,
+    )
+    return (dates[0], dates[-1]) if dates else None
 
 
-def _example(store: ox.Store, scope: str, id_space: str, classes: dict[str, int]) -> str | None:
+def _example(store: ox.Store, base_iri: str, classes: dict[str, int]) -> str | None:
     """A typical resource for ``void:exampleResource``: the first distinction (by IRI), else the first thing.
 
-    Distinctions are looked up as instances of their class(es) (an index range), not by sorting every typed thing.
+    Distinctions are looked up as instances of their class(es) (``?c`` bound: an index range), not by sorting every
+    typed thing; only without any is every class's first read.
     """
-    distinctions = " ".join(f"<{c}>" for c in sorted(classes) if c.endswith("#Distinction"))
-    wanted = f'isIRI(?s) && STRSTARTS(STR(?s), "{id_space}")'
-    for values in ([f"VALUES ?c {{ {distinctions} }}"] if distinctions else []) + [""]:
-        query = f"SELECT (MIN(STR(?s)) AS ?first) WHERE {{ {values} {scope % '?s a ?c'} FILTER({wanted}) }}"
-        first = _single(store, query)["first"]
-        if first is not None:
-            return str(first.value)
-    return None
+    distinctions = [c for c in sorted(classes) if c.endswith("#Distinction")]
+    firsts = [first for c in distinctions for first in _firsts(store, base_iri, c)]
+    firsts = firsts or _firsts(store, base_iri, None)
+    return min(firsts) if firsts else None
+
+
+def _firsts(store: ox.Store, base_iri: str, cls: str | None) -> list[str]:
+    """The first typed thing under the id space of each class, or of ``cls`` alone (bound as ``?c``)."""
+    bound = {"c": cls} if cls is not None else {}
+    return [str(r["first"].value) for r in queries.select(store, "stats-example", base_iri=base_iri, **bound)]
 
 
 def _template(name: str, base_iri: str) -> Graph:

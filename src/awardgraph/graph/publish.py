@@ -103,7 +103,7 @@ def local_graphs(loaded: Loaded, base_iri: str, publish_id: str, *, shapes: Grap
     memory = ox.Store()
     memory.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     described = description_graph(base_iri)
-    stats = describe.compute_stats(memory, base_iri, exclude={described})
+    stats = describe.compute_stats(memory, base_iri)
     built = dt.datetime.now(dt.UTC)
     description = describe.describe(base_iri, stats, [], build_id=publish_id, version=__version__, built=built)
     text = description.serialize(format="nt", encoding="utf-8")
