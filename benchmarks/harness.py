@@ -407,7 +407,6 @@ def arguments() -> argparse.Namespace:
         args.systems.insert(1, "awardgraph-before")
     widened = {
         "AWARDGRAPH_CLIENT_BUDGET": "0",  # one benchmark client is not the public: no query-seconds budget
-        "AWARDGRAPH_CLIENT_QUERIES": "64",  # the throughput clients all come from 127.0.0.1
         "AWARDGRAPH_MAX_ROWS": "100000000",  # complete answers, as the peers give
         "AWARDGRAPH_MAX_TRIPLES": "100000000",
         "AWARDGRAPH_QUERY_MEMORY": "0",

@@ -74,6 +74,8 @@ class Settings:
     max_rows: int = 10_000
     max_triples: int = 100_000
     client_queries: int = 2
+    client_queue: int = 8
+    client_wait: float = 5.0
     client_budget: float = 60.0
     trusted_proxies: tuple[str, ...] = ()
     federation: tuple[str, ...] = ()
@@ -100,7 +102,7 @@ class Settings:
         for name in (*positive, "max_rows", "max_triples", "client_queries", "long_queries"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"AWARDGRAPH_{name.upper()} must be more than 0, got {getattr(self, name)}")
-        for name in ("query_memory", "query_wait", "client_budget", "memory_copy"):
+        for name in ("query_memory", "query_wait", "client_budget", "client_queue", "client_wait", "memory_copy"):
             if not getattr(self, name) >= 0:
                 raise ConfigError(f"AWARDGRAPH_{name.upper()} must be 0 or more, got {getattr(self, name)}")
         for proxy in self.trusted_proxies:
@@ -227,7 +229,10 @@ SETTING_DOCS: dict[str, str] = {
     "max_depth": "nesting of a query (400)",
     "max_rows": "solutions in a SELECT answer; more are cut, and the answer says so",
     "max_triples": "triples in a CONSTRUCT or DESCRIBE answer; more are cut, and the answer says so",
-    "client_queries": "queries one client may have running at once (429)",
+    "client_queries": "queries one client may have running at once; more wait their turn (below)",
+    "client_queue": "queries of one client that may wait, in the order they came, for its running ones to end; "
+    "more: 429",
+    "client_wait": "seconds a query may wait its turn before a 429",
     "client_budget": "query-seconds per minute one client may use (429); `0`: no budget",
     "trusted_proxies": "addresses or networks (`10.0.0.0/8`, comma- or space-separated) whose `X-Forwarded-For` "
     "names the client",
@@ -271,9 +276,9 @@ def _refuse_unknown(env: Mapping[str, str], known: Collection[str]) -> None:
 
 
 _LIMIT_TYPES: dict[str, type] = {
-    **dict.fromkeys(("query_timeout", "query_wait", "long_query", "client_budget"), float),
+    **dict.fromkeys(("query_timeout", "query_wait", "long_query", "client_budget", "client_wait"), float),
     **dict.fromkeys(("query_processes", "query_memory", "max_query", "max_url", "max_body", "max_depth"), int),
-    **dict.fromkeys(("max_rows", "max_triples", "client_queries", "long_queries", "memory_copy"), int),
+    **dict.fromkeys(("max_rows", "max_triples", "client_queries", "client_queue", "long_queries", "memory_copy"), int),
     **dict.fromkeys(("trusted_proxies", "federation"), tuple),
 }
 

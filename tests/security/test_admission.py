@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,147 @@ def test_a_worker_waits_for_another_workers_transaction(tmp_path: Path, monkeypa
     finally:
         other.execute("COMMIT")
         other.close()
+
+
+# -- a client's burst waits its turn ------------------------------------------------------------------------------
+
+
+def queued(clock: Clock, path: Path | None = None, **changes: float) -> Admission:
+    """A gate whose waiting requests advance the fake clock as they pause (no real sleep)."""
+
+    def sleep(seconds: float) -> bool:
+        clock.now += seconds
+        return False  # nothing ended
+
+    options: dict[str, float] = {"per_client": 1, "budget": 0.0, "hold": 20.0, "queue": 2, "wait": 5.0, "slots": 4}
+    return Admission(path=path, clock=clock, sleep=sleep, **{**options, **changes})  # type: ignore[arg-type]
+
+
+def in_thread(gate: Admission, client: str, tickets: list[int | str]) -> threading.Thread:
+    def enter() -> None:
+        try:
+            tickets.append(gate.enter(client))
+        except Refused as refused:
+            tickets.append(refused.message)
+
+    thread = threading.Thread(target=enter)
+    thread.start()
+    return thread
+
+
+def waiting(gate: Admission) -> int:
+    return int(gate._connection().execute("SELECT COUNT(*) FROM waiting").fetchone()[0])
+
+
+def until(condition: Callable[[], bool]) -> None:
+    for _ in range(2000):
+        if condition():
+            return
+        threading.Event().wait(0.005)
+    raise AssertionError("the condition never held")
+
+
+def test_a_burst_waits_for_the_clients_running_query_then_runs() -> None:
+    gate = Admission(per_client=1, budget=0.0, hold=20.0, queue=2, wait=30.0, slots=4)  # the real clock and pause
+    first = gate.enter("a")
+    tickets: list[int | str] = []
+    thread = in_thread(gate, "a", tickets)
+    until(lambda: waiting(gate) == 1)
+    assert tickets == []  # it waits: neither admitted nor refused
+    gate.leave("b", gate.enter("b"), 0.1)  # another client is not held up by a's queue
+    gate.leave("a", first, 0.1)
+    thread.join(10)
+    assert len(tickets) == 1 and isinstance(tickets[0], int) and waiting(gate) == 0
+    gate.leave("a", int(tickets[0]), 0.1)
+
+
+def test_waiting_queries_run_in_the_order_they_came() -> None:
+    gate = Admission(per_client=1, budget=0.0, hold=20.0, queue=3, wait=30.0, slots=4)
+    running = gate.enter("a")
+    admitted: list[tuple[int, int]] = []  # (arrival, ticket), in the order they were let in
+
+    def enter(arrival: int) -> None:
+        admitted.append((arrival, gate.enter("a")))
+
+    threads = []
+    for arrival in (1, 2, 3):
+        threads.append(threading.Thread(target=enter, args=(arrival,)))
+        threads[-1].start()
+        until(lambda arrival=arrival: waiting(gate) == arrival)  # type: ignore[misc]
+    for count in (1, 2, 3):
+        gate.leave("a", running, 0.1)
+        until(lambda count=count: len(admitted) == count)  # type: ignore[misc]
+        running = admitted[-1][1]
+    for thread in threads:
+        thread.join(10)
+    assert [arrival for arrival, _ in admitted] == [1, 2, 3]
+    gate.leave("a", running, 0.1)
+
+
+def test_a_full_queue_refuses_at_once() -> None:
+    clock = Clock()
+    gate = queued(clock, queue=0)
+    gate.enter("a")
+    with pytest.raises(Refused) as refused:
+        gate.enter("a")
+    assert refused.value.status == 429 and "1 queries running here" in refused.value.message
+
+
+def test_a_query_waits_at_most_wait_seconds() -> None:
+    clock = Clock()
+    gate = queued(clock, wait=3.0)
+    gate.enter("a")  # never ends
+    started = clock.now
+    with pytest.raises(Refused) as refused:
+        gate.enter("a")
+    assert refused.value.status == 429 and refused.value.retry_after == 3
+    assert "did not end within 3 s" in refused.value.message
+    assert 3.0 <= clock.now - started < 3.1 and waiting(gate) == 0  # its place in the queue is gone
+
+
+def test_the_queue_holds_few_of_a_workers_threads() -> None:
+    """Waiting requests hold server threads: past ``slots`` of them in one worker, the next is refused at once, with
+    a 503 (the server is busy, whoever's queries wait)."""
+    gate = Admission(per_client=1, budget=0.0, hold=20.0, queue=8, wait=30.0, slots=2)
+    tickets = [gate.enter("a"), gate.enter("b")]
+    outcomes: list[int | str] = []
+    threads = [in_thread(gate, "a", outcomes), in_thread(gate, "b", outcomes)]
+    until(lambda: waiting(gate) == 2)
+    with pytest.raises(Refused) as refused:
+        gate.enter("a")
+    assert refused.value.status == 503 and "2 queries are waiting" in refused.value.message
+    gate.leave("a", tickets[0], 0.1)
+    gate.leave("b", tickets[1], 0.1)
+    for thread in threads:
+        thread.join(10)
+    assert all(isinstance(o, int) for o in outcomes)
+
+
+def test_a_spent_budget_is_refused_without_waiting() -> None:
+    clock = Clock()
+    gate = queued(clock, budget=10.0)
+    gate.leave("a", gate.enter("a"), 11.0)
+    started = clock.now
+    with pytest.raises(Refused) as refused:
+        gate.enter("a")
+    assert "seconds of query time per minute" in refused.value.message and clock.now == started
+
+
+def test_a_query_waits_for_one_ending_in_another_worker(tmp_path: Path) -> None:
+    path = tmp_path / "admission.sqlite3"
+    here = Admission(per_client=1, budget=0.0, hold=20.0, queue=2, wait=30.0, slots=4, path=path)
+    ticket = here.enter("a")
+    script = f"""
+import time
+from pathlib import Path
+from awardgraph.web.endpoint.admission import Admission
+gate = Admission(per_client=1, budget=0.0, hold=20.0, queue=2, wait=30.0, slots=4, path=Path({str(path)!r}))
+started = time.monotonic()
+gate.leave("a", gate.enter("a"), 0.1)
+print(time.monotonic() - started)
+"""
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    until(lambda: waiting(here) == 1)
+    here.leave("a", ticket, 0.1)
+    out, _ = child.communicate(timeout=60)
+    assert child.returncode == 0 and float(out) > 0  # admitted once this worker's query had ended

@@ -171,7 +171,7 @@ def in_background(client: FlaskClient, query: str, **params: str) -> threading.T
 
 
 def test_concurrent_queries_per_client(app_with: Callable[..., Flask]) -> None:
-    app = app_with(client_queries=1, client_budget=0)
+    app = app_with(client_queries=1, client_budget=0, client_queue=0)
     get(app.test_client(), "ASK {}")
     running = in_background(app.test_client(), RUNAWAY, timeout="2")
     r = get(app.test_client(), "ASK {}")
@@ -296,3 +296,19 @@ def test_a_remote_store_gets_only_checked_and_parsed_queries(
     assert get(client, "SELECT * WHERE {").status_code == 400
     assert get(client, service_queries(ELSEWHERE)["in optional"]).status_code == 400
     assert remote.queries == sent  # none of those reached the store
+
+
+def test_a_clients_next_query_waits_its_turn(app_with: Callable[..., Flask]) -> None:
+    """Past its running share, a client's query waits (AWARDGRAPH_CLIENT_QUEUE) and is answered once the running one
+    ends, or refused after AWARDGRAPH_CLIENT_WAIT seconds."""
+    app = app_with(client_queries=1, client_budget=0, client_wait=10.0)
+    running = in_background(app.test_client(), RUNAWAY, timeout="1")
+    started = time.monotonic()
+    r = get(app.test_client(), "ASK {}")
+    assert r.status_code == 200 and time.monotonic() - started > 0.3  # it waited for the runaway's end
+    running.join()
+    app = app_with(client_queries=1, client_budget=0, client_wait=0.5)
+    running = in_background(app.test_client(), RUNAWAY, timeout="3")
+    r = get(app.test_client(), "ASK {}")
+    assert r.status_code == 429 and "did not end within 0.5 s" in text(r)
+    running.join()

@@ -40,6 +40,7 @@ def listener() -> Iterator[Listener]:
 def server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
     log = tmp_path_factory.mktemp("hostile") / "serve.log"
     env = {"AWARDGRAPH_QUERY_TIMEOUT": str(TIMEOUT), "AWARDGRAPH_CLIENT_BUDGET": "0", "AWARDGRAPH_MAX_TRIPLES": "20000"}
+    env["AWARDGRAPH_CLIENT_QUEUE"] = "1"  # one query waits its turn, the next is refused (test_bursts: the default)
     made = RealServer(settings.store, BASE, log, env).start()
     yield made
     assert made.stop() == 0, log.read_text(errors="replace")
@@ -189,7 +190,8 @@ def test_one_client_cannot_take_every_process(server: RealServer, check: None) -
     for thread in threads:
         thread.join()
     statuses = sorted(r.status for r in replies)
-    assert statuses.count(429) >= 2, statuses  # two at a time per client (AWARDGRAPH_CLIENT_QUERIES)
+    # two at a time per client (AWARDGRAPH_CLIENT_QUERIES), one waiting its turn (AWARDGRAPH_CLIENT_QUEUE)
+    assert statuses.count(429) >= 1, statuses
     assert all(int(r.headers["Retry-After"]) >= 1 for r in replies if r.status == 429)
     # the two admitted ones run out of time, or (both in one worker) the second is stopped to keep a process free
     stopped = [r for r in replies if r.status == 503]

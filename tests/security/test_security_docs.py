@@ -27,6 +27,8 @@ DEFENCES = [
     "max_rows",
     "max_triples",
     "client_queries",
+    "client_queue",
+    "client_wait",
     "client_budget",
     "trusted_proxies",
     "federation",

@@ -34,6 +34,9 @@ from awardgraph.web.state import Build
 
 KEY = "awardgraph.querying"
 OFFERED = {"graph": conneg.GRAPH_RESULTS, "table": conneg.TABLE_RESULTS, "boolean": conneg.BOOLEAN_RESULTS}
+# requests one worker lets wait their turn at once: all but two of ``serve``'s threads per worker (web/server.py
+# THREADS), so that a burst is served while two threads are always left for other clients and the pages
+WAIT_SLOTS = 6
 TRUNCATED = "Awardgraph-Truncated"  # the header of an answer cut at a limit: "rows=10000" or "triples=100000"
 
 
@@ -51,6 +54,9 @@ class Querying:
             per_client=settings.client_queries,
             budget=settings.client_budget,
             hold=max(settings.query_timeout, settings.remote_timeout) + OVERRUN + 5,
+            queue=settings.client_queue,
+            wait=settings.client_wait,
+            slots=WAIT_SLOTS,
             path=runtime / "admission.sqlite3" if runtime is not None else None,
         )
 
