@@ -42,7 +42,7 @@ import querysets
 import report
 import runinfo
 from procs import Sampler, stop_all, wait_idle
-from systems import SYSTEMS, Awardgraph, Context, System, quad_graph
+from systems import SYSTEMS, Awardgraph, AwardgraphCheckout, Context, System, quad_graph
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -85,7 +85,7 @@ class Run:
             base=self.base,
             shapes=self.args.shapes,
             project_bin=Path(sys.executable).parent,
-            before_bin=self.args.before_venv / "bin" if self.args.before_venv else None,
+            compare=self.args.compare,
             bench_bin=self.args.bench_venv / "bin",
             sampler=self.sampler,
             workers=self.args.workers,
@@ -94,6 +94,7 @@ class Run:
             ready_timeout=self.args.ready_timeout,
         )
         chosen = [SYSTEMS[key](ctx) for key in self.args.systems]
+        chosen[1:1] = [AwardgraphCheckout(ctx, name) for name in self.args.compare]
         peers_data = self.scratch / "peers" / "data.nq"
         peers_data.parent.mkdir()
         shutil.copyfile(self.scratch / "gen" / "data.nq", peers_data)
@@ -354,8 +355,7 @@ def arguments() -> argparse.Namespace:
     add("--size", type=int, default=100_000, help="triples to generate (default 100000)")
     add("--seed", type=int, default=1)
     add("--base", default=generate.DEFAULT_BASE, help="base IRI of the generated data")
-    peers = [key for key in SYSTEMS if key != "awardgraph-before"]  # that one comes with --before-venv
-    add("--systems", default=",".join(peers), help=f"comma-separated, from: {', '.join(peers)}")
+    add("--systems", default=",".join(SYSTEMS), help=f"comma-separated, from: {', '.join(SYSTEMS)}")
     add("--queries", default=None, help="comma-separated query names (default: all in benchmarks/queries/)")
     add("--reps", type=int, default=15, help="latency repetitions per query and system (default 15)")
     add("--min-reps", type=int, default=1, help="repetitions made even past the budget (default 1)")
@@ -391,11 +391,12 @@ def arguments() -> argparse.Namespace:
     add("--shapes", type=Path, default=ROOT / "tests/fixtures/build/mini-shapes.ttl", help="SHACL shapes for the build")
     add("--bench-venv", type=Path, default=HERE / ".venv", help="venv with oxigraph and rdflib-endpoint")
     add(
-        "--before-venv",
-        type=Path,
-        default=None,
-        help="venv of another checkout (pip install -e it), served as the system awardgraph-before: "
-        "a change measured before and after in one run",
+        "--compare",
+        action="append",
+        default=[],
+        metavar="LABEL=VENV",
+        help="another checkout's venv (pip install -e it), served as the system awardgraph@LABEL: a change measured "
+        "before and after in one run (repeatable)",
     )
     add("--out", type=Path, default=HERE / "results", help="folder for the run's results")
     add("--label", default=None, help="name of the run's folder (default: SIZE-TIMESTAMP)")
@@ -403,8 +404,10 @@ def arguments() -> argparse.Namespace:
     add("--keep", action="store_true", help="keep the scratch folder (stores, data, logs)")
     args = parser.parse_args()
     args.systems = [s.strip() for s in args.systems.split(",") if s.strip()]
-    if args.before_venv is not None and "awardgraph-before" not in args.systems:
-        args.systems.insert(1, "awardgraph-before")
+    try:
+        args.compare = {label: Path(venv) for label, venv in (item.split("=", 1) for item in args.compare)}
+    except ValueError:
+        parser.error("--compare takes LABEL=VENV")
     widened = {
         "AWARDGRAPH_CLIENT_BUDGET": "0",  # one benchmark client is not the public: no query-seconds budget
         "AWARDGRAPH_MAX_ROWS": "100000000",  # complete answers, as the peers give

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-ORDER = ("awardgraph", "awardgraph-before", "oxigraph-disk", "oxigraph-mem", "virtuoso", "rdflib-endpoint")
+ORDER = ("awardgraph", "oxigraph-disk", "oxigraph-mem", "virtuoso", "rdflib-endpoint")
 PEERS_FAST = ("oxigraph-disk", "oxigraph-mem", "virtuoso")  # the peers the heavy-query target is measured against
 OXIGRAPH = ("oxigraph-disk", "oxigraph-mem")
 RDFLIB_TARGET = ("join", "groupby", "paged", "list")  # "joins, aggregates and paging": at least 25x rdflib-endpoint
@@ -38,7 +38,13 @@ def ratio(value: float) -> str:
 
 
 def systems_of(results: dict[str, Any]) -> list[str]:
-    return [k for k in ORDER if k in results["systems"]] + sorted(set(results["systems"]) - set(ORDER))
+    checkouts = sorted(k for k in results["systems"] if k.startswith("awardgraph@"))  # --compare, after this one
+    return (
+        [k for k in ORDER[:1] if k in results["systems"]]
+        + checkouts
+        + [k for k in ORDER[1:] if k in results["systems"]]
+        + sorted(set(results["systems"]) - set(ORDER) - set(checkouts))
+    )
 
 
 def median(results: dict[str, Any], query: str, key: str) -> float | None:
@@ -87,7 +93,7 @@ def latency_table(results: dict[str, Any]) -> list[str]:
                 if key != "awardgraph" and ag:
                     text += f" ({ratio(cell['median_ms'] / ag)})"
                 cells.append(text)
-        # the peers: other systems, not another checkout of awardgraph (--before-venv)
+        # the peers: other systems, not another checkout of awardgraph (--compare)
         peers = [m for k in keys if not k.startswith("awardgraph") and (m := median(results, query, k)) is not None]
         versus = ratio(ag / min(peers)) if ag and peers else "-"
         lines.append(f"| {info['title']} ({info['weight']}) | " + " | ".join(cells) + f" | {versus} |")

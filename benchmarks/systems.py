@@ -40,7 +40,8 @@ class Context:
     awardgraph_env: dict[str, str] = field(default_factory=dict)  # AWARDGRAPH_* settings for awardgraph serve
     build_timeout: float = 1800.0
     ready_timeout: float = 300.0
-    before_bin: Path | None = None  # another checkout's venv, served beside this one as ``awardgraph-before``
+    # other checkouts' venvs, by label (``--compare LABEL=VENV``), each served beside this one as ``awardgraph@LABEL``
+    compare: dict[str, Path] = field(default_factory=dict)
     nquads: Path | None = None  # what the peers load: the generated quads plus awardgraph's own extra graphs
     # awardgraph's default graph (N-Triples), for the peers that can hold a default graph of their own, and the
     # graphs left out of it (the catalogue's: dataset description, shapes), for those whose default is a union
@@ -186,21 +187,22 @@ class Awardgraph(System):
                     file.write(chunk)
 
 
-class AwardgraphBefore(Awardgraph):
-    """Another checkout of awardgraph (``--before-venv``), built and served the same way: a change's before and
-    after measured in one run, interleaved like any two systems."""
+class AwardgraphCheckout(Awardgraph):
+    """Another checkout of awardgraph (``--compare LABEL=VENV``), built and served the same way: a change's before
+    and after measured in one run, interleaved like any two systems."""
 
-    key = "awardgraph-before"
-    label = "awardgraph (before)"
+    def __init__(self, ctx: Context, name: str) -> None:
+        self.name = name
+        self.key, self.label = f"awardgraph@{name}", f"awardgraph ({name})"
+        super().__init__(ctx)
 
     @property
     def bin(self) -> Path:
-        assert self.ctx.before_bin is not None
-        return self.ctx.before_bin
+        return self.ctx.compare[self.name] / "bin"
 
     def available(self) -> str | None:
-        if self.ctx.before_bin is None or not (self.ctx.before_bin / "awardgraph").exists():
-            return "no --before-venv with an awardgraph command"
+        if not (self.bin / "awardgraph").exists():
+            return f"{self.bin} has no awardgraph command"
         return None
 
 
@@ -406,5 +408,5 @@ class Virtuoso(System):
 
 
 SYSTEMS: dict[str, type[System]] = {
-    cls.key: cls for cls in (Awardgraph, AwardgraphBefore, OxigraphDisk, OxigraphMemory, RdflibEndpoint, Virtuoso)
+    cls.key: cls for cls in (Awardgraph, OxigraphDisk, OxigraphMemory, RdflibEndpoint, Virtuoso)
 }

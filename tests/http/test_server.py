@@ -1,4 +1,4 @@
-"""The real thing: ``awardgraph serve`` (gunicorn) in a subprocess on 127.0.0.1, spoken to with real HTTP clients,
+"""The real thing: ``awardgraph serve`` (granian) in a subprocess on 127.0.0.1, spoken to with real HTTP clients,
 serving a build (``--store``) or a remote store (``--endpoint``, with its credentials from the environment).
 
 Each family of behaviour is checked once over the wire; the details are in the test-client tests.
@@ -107,7 +107,7 @@ def http() -> Iterator[requests.Session]:
 def test_production_server(server: str, http: requests.Session) -> None:
     r = http.get(f"{server}/health")
     assert r.json()["status"] == "ok"
-    assert r.headers["Server"].startswith("gunicorn")  # not Flask's development server
+    assert r.headers["Server"] == "granian"  # not Flask's development server
 
 
 def test_dereferencing(server: str, http: requests.Session) -> None:

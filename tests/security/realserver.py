@@ -1,4 +1,4 @@
-"""A real ``awardgraph serve`` (gunicorn) in a subprocess on 127.0.0.1, and a listener that records who calls it.
+"""A real ``awardgraph serve`` (granian) in a subprocess on 127.0.0.1, and a listener that records who calls it.
 
 Requests can come from different loopback addresses (``source="127.0.0.7"``: Linux routes all of 127/8 to the
 loopback interface), which the server sees as different clients. Every process is started by the test and stopped
@@ -122,7 +122,7 @@ class RealServer:
         return reply.status == 200 and reply.json()["status"] == "ok"  # type: ignore[index]
 
     def processes(self) -> list[int]:
-        """The server's processes: gunicorn's master, its workers and their query processes."""
+        """The server's processes: granian's main process, its workers and their query processes."""
         assert self.process is not None
         found, frontier = [self.process.pid], [self.process.pid]
         while frontier:
