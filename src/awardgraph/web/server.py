@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
@@ -69,7 +69,7 @@ def _access_log(target: str | None) -> dict[str, Any] | None:
     granian replaces each top-level key of its logging configuration with ours: the handlers are all given."""
     if target is None or target == "-":
         return None
-    handlers = copy.deepcopy(LOGGING_CONFIG["handlers"])
+    handlers = copy.deepcopy(cast(dict[str, Any], LOGGING_CONFIG["handlers"]))
     handlers["access"] = {"formatter": "access", "class": "logging.FileHandler", "filename": target}
     return {"handlers": handlers}
 
