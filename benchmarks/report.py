@@ -239,7 +239,7 @@ def targets(results: dict[str, Any]) -> list[str]:
     if ag.get("ready_s") is not None:
         judged = verdict(ag["ready_s"] <= 2, "over 2 s") + ("" if at_1m else " at this size (the target is for 1M)")
         lines.append(f"| serve ready in at most 2 s | {sec(ag['ready_s'])} | {judged} |")
-    # PSS: awardgraph's processes share memory (gunicorn's workers, the query processes forked from one in-memory
+    # PSS: awardgraph's processes share memory (the server's workers, the query processes forked from one in-memory
     # copy), which a sum of RSS counts once per process; for a single process (the peers) PSS and RSS are close
     oxi_disk = results["systems"].get("oxigraph-disk", {})
     if ag.get("serve_pss") and oxi_disk.get("serve_pss"):

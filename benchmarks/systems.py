@@ -146,7 +146,7 @@ class Awardgraph(System):
         serve += ["--base-iri", self.ctx.base, "--workers", str(self.ctx.workers)]
         self.env = {**os.environ, **self.ctx.awardgraph_env}
         self.setup.ready_s = self.start_server(serve)
-        self.setup.notes.append(f"gunicorn workers: {self.ctx.workers}")
+        self.setup.notes.append(f"server workers: {self.ctx.workers}")
         if self.ctx.awardgraph_env:
             self.setup.notes.append("served with " + " ".join(f"{k}={v}" for k, v in self.ctx.awardgraph_env.items()))
 

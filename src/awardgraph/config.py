@@ -190,7 +190,7 @@ SETTING_DOCS: dict[str, str] = {
     "host": "`serve`: the address to listen on",
     "port": "`serve`: the port to listen on",
     "workers": "`serve`: server worker processes (each takes one core's worth of Python)",
-    "access_log": "`serve`: where gunicorn writes one line per request (`-`: stdout; none: no log)",
+    "access_log": "`serve`: the file the server writes one line per request to (`-`: stdout; none: no log)",
     "endpoint": "a SPARQL 1.1 store's query URL (required by `publish`); `serve` and `query` then read it instead "
     "of `--store`",
     "update_endpoint": "the store's SPARQL Update URL",

@@ -12,11 +12,14 @@ import json
 import re
 import shutil
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+import requests
 from hostile import BASE, EVERYTHING, RUNAWAY, UPDATES, dataset_parameters, dataset_queries, service_queries
 from realserver import Listener, RealServer, Reply, sparql_path
 
@@ -134,6 +137,20 @@ def test_asking_for_more_time_gets_the_servers_limit(server: RealServer, check: 
 
 
 # --- limits ----------------------------------------------------------------------------------------------------------
+
+
+def test_a_client_that_writes_a_huge_body_first_reads_its_413(server: RealServer, check: None) -> None:
+    """Python requests (and SPARQLWrapper, through urllib) write the whole body before reading the answer: a server
+    that answers 413 and closes without reading leaves them a broken pipe. The body is drained and the 413 read."""
+    url = f"http://127.0.0.1:{server.port}/sparql"
+    body = b"x" * (16 << 20)
+    answer = requests.post(url, data=body, headers={"Content-Type": "application/sparql-query"}, timeout=60)
+    assert answer.status_code == 413 and "accepted" in answer.text
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/sparql-query"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)  # noqa: S310 (a local test server)
+    assert refused.value.code == 413 and b"accepted" in refused.value.read()
+    refused.value.close()
 
 
 def test_limits(server: RealServer, check: None) -> None:

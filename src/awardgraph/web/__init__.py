@@ -2,7 +2,7 @@
 
 :func:`create_app` takes its :class:`~awardgraph.config.Settings` as an argument and reads nothing else (no
 environment, no module-level state), so tests build apps with explicit settings. The server (``server.py``) runs
-the app under gunicorn; Flask's development server is never used.
+the app under granian; Flask's development server is never used.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Limits every request meets before a view runs, and who the client is.
 
-- A request target longer than ``max_url`` bytes: 414. (gunicorn refuses longer request lines itself, also 414.)
+- A request target longer than ``max_url`` bytes: 414. (granian refuses a request head over 408 KiB itself: 431.)
 - A body longer than ``max_body`` bytes, by its ``Content-Length`` or as it is read: 413, and the connection is
-  closed rather than drained.
+  closed. A declared body of up to :data:`DRAIN` bytes is read and thrown away first: clients that write the whole
+  body before they read (Python's urllib, and SPARQLWrapper through it) would otherwise meet a closed socket and
+  report a broken pipe instead of the 413. A larger one is not read (it may be a flood): the 413 is sent at once.
 - The client is the socket peer's address; an IPv6 client is its /64 network (an address of one's own is cheap
   there). Only when the peer is one of ``trusted_proxies`` is ``X-Forwarded-For`` read, from the right, skipping
   the trusted proxies; the first other address is the client. No other header (``Forwarded``, ``X-Real-IP``) is
@@ -21,6 +23,8 @@ from awardgraph.config import Settings
 from awardgraph.web.errors import Problem
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+DRAIN = 64 << 20  # bytes of a refused body read and thrown away so that the client reads its 413
+CHUNK = 1 << 20
 
 
 def install(app: Flask, settings: Settings) -> None:
@@ -37,6 +41,8 @@ def install(app: Flask, settings: Settings) -> None:
                 detail="Send a long query with POST (form-encoded or application/sparql-query).",
             )
         if request.content_length is not None and request.content_length > settings.max_body:
+            if request.content_length <= DRAIN:
+                _discard(request.content_length)
             raise Problem(
                 413,
                 f"The request's body is {request.content_length:,} bytes long; at most {settings.max_body:,} are "
@@ -51,8 +57,19 @@ def install(app: Flask, settings: Settings) -> None:
         return response
 
 
+def _discard(length: int) -> None:
+    """Read and drop ``length`` bytes of the request's body (fewer if the client stops sending)."""
+    stream = request.environ["wsgi.input"]
+    while length > 0:
+        chunk = stream.read(min(CHUNK, length))
+        if not chunk:
+            return
+        length -= len(chunk)
+
+
 def target(req: Request) -> str:
-    """The request target as the client sent it (gunicorn keeps it as ``RAW_URI``)."""
+    """The request target as the client sent it (where the server keeps it: ``RAW_URI``, ``REQUEST_URI``), or as
+    rebuilt from the path and query string."""
     raw = req.environ.get("RAW_URI") or req.environ.get("REQUEST_URI")
     if isinstance(raw, str) and raw:
         return raw
