@@ -148,7 +148,7 @@ def test_a_client_that_writes_a_huge_body_first_reads_its_413(server: RealServer
     assert answer.status_code == 413 and "accepted" in answer.text
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/sparql-query"})
     with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(request, timeout=60)  # noqa: S310 (a local test server)
+        urllib.request.urlopen(request, timeout=60)
     assert refused.value.code == 413 and b"accepted" in refused.value.read()
     refused.value.close()
 
