@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STORE ?= var/store
 
-.PHONY: install assets serve build validate test pytest lint typecheck format docs clean bench bench-venv
+.PHONY: install assets serve build validate test pytest lint typecheck format docs clean bench bench-venv ckan-venv
 
 install: $(VENV)/.installed
 
@@ -37,8 +37,21 @@ validate: install
 
 test: install assets lint typecheck pytest
 
-pytest: install assets
+pytest: install assets ckan-venv
 	$(BIN)/pytest
+
+# ckanext-dcat's own RDF parser, which tests/harvest/test_ckan.py runs over /dataset: CKAN and its extensions from
+# PyPI in a venv of their own (their pins conflict with the project's), exactly as tests/harvest/ckan-requirements.txt
+# lists them.
+CKAN_VENV ?= .venv-ckan
+
+ckan-venv: $(CKAN_VENV)/.installed
+
+$(CKAN_VENV)/.installed: tests/harvest/ckan-requirements.txt
+	$(PYTHON) -m venv $(CKAN_VENV)
+	$(CKAN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CKAN_VENV)/bin/python -m pip install --quiet --no-deps -r tests/harvest/ckan-requirements.txt
+	touch $@
 
 lint: install
 	$(BIN)/ruff check src tests
@@ -74,4 +87,4 @@ bench: install bench-venv
 	$(BIN)/python benchmarks/harness.py --size $(SIZE) --bench-venv $(BENCH_VENV) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache editor/node_modules src/awardgraph/web/static/vendor
+	rm -rf $(VENV) $(CKAN_VENV) var .pytest_cache .mypy_cache .ruff_cache editor/node_modules src/awardgraph/web/static/vendor

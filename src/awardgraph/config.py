@@ -10,6 +10,7 @@ import dataclasses
 import difflib
 import ipaddress
 import os
+import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -79,6 +80,7 @@ class Settings:
     client_budget: float = 60.0
     trusted_proxies: tuple[str, ...] = ()
     federation: tuple[str, ...] = ()
+    contact_email: str | None = None
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_iri)
@@ -94,6 +96,10 @@ class Settings:
             raise ConfigError(f"AWARDGRAPH_WORKERS must be at least 1, got {self.workers}")
         if self.shacl_engine not in ("sparql", "pyshacl"):
             raise ConfigError(f"AWARDGRAPH_SHACL_ENGINE must be sparql or pyshacl, got {self.shacl_engine!r}")
+        if self.contact_email is not None and not re.fullmatch(
+            r"[^@\s:<>]+@[^@\s:<>]+\.[^@\s:<>]+", self.contact_email
+        ):
+            raise ConfigError(f"AWARDGRAPH_CONTACT_EMAIL must be an e-mail address, got {self.contact_email!r}")
         self._check_remote()
         self._check_limits()
 
@@ -237,6 +243,9 @@ SETTING_DOCS: dict[str, str] = {
     "trusted_proxies": "addresses or networks (`10.0.0.0/8`, comma- or space-separated) whose `X-Forwarded-For` "
     "names the client",
     "federation": "SPARQL endpoints `SERVICE` may call (comma- or space-separated URLs); none: federation is off",
+    "contact_email": "`build`, `publish`: the editors' e-mail address, the contact point's `vcard:hasEmail` in the "
+    "dataset description (docs/deployment.md, *The dataset description*); none: the contact point has the site's "
+    "address only",
 }
 SHOWN_DEFAULTS: dict[str, str] = {
     "data": "the project's `ontology/` and `data/`",

@@ -60,6 +60,7 @@ PUBLISH = (
     "shapes",
     "base_iri",
     "shacl_engine",
+    "contact_email",
 )
 SERVE_ENDPOINT = (
     "endpoint",

@@ -115,7 +115,14 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
             raise RuntimeError(f"store holds {quads} quads after loading {len(loaded)} and {in_default} triples")
         built = dt.datetime.now(dt.UTC)
         description = describe.describe(
-            settings.base_iri, stats, written, build_id=build_id, version=__version__, built=built
+            settings.base_iri,
+            stats,
+            written,
+            build_id=build_id,
+            version=__version__,
+            built=built,
+            content=_content(loaded, root, settings.base_iri, built),
+            contact_email=settings.contact_email,
         )
         turtle = description.serialize(format="turtle", encoding="utf-8")
         (partial / DESCRIPTION_FILE).write_bytes(turtle)
@@ -150,6 +157,15 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
 def to_nquads(loaded: Loaded) -> bytes:
     """The loaded quads as N-Quads (Oxigraph writes them: no rdflib on the way)."""
     return loaded.store.dump(format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _content(loaded: Loaded, root: Path, base_iri: str, built: dt.datetime) -> describe.Content:
+    """The data's fingerprint, and when it last changed: the date the served build's description gives while the
+    fingerprint is the same (docs/deployment.md, *Dates*)."""
+    current = builds.current_build(root)
+    store = describe.description_store(current / DESCRIPTION_FILE, base_iri) if current else None
+    previous = describe.previous_content(store, base_iri) if store is not None else None
+    return describe.content(describe.fingerprint(loaded.files, base_iri), previous, built)
 
 
 def _stats(loaded: Loaded, base_iri: str, progress: Progress) -> describe.Stats:

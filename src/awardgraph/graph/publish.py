@@ -71,9 +71,16 @@ def publish(
     started = time.perf_counter()
     loaded, validation = check(settings, progress)
     publish_id = new_publish_id()
-    graphs = local_graphs(loaded, settings.base_iri, publish_id, shapes=validation.shapes)
     remote = store or open_remote(settings)
     try:
+        graphs = local_graphs(
+            loaded,
+            settings.base_iri,
+            publish_id,
+            shapes=validation.shapes,
+            previous=_previous(remote, settings.base_iri),
+            contact_email=settings.contact_email,
+        )
         return _Publisher(remote, graphs, settings, publish_id, progress).run(started)
     finally:
         if store is None:
@@ -87,11 +94,29 @@ def new_publish_id() -> str:
     return f"{stamp}-{os.getpid()}"
 
 
-def local_graphs(loaded: Loaded, base_iri: str, publish_id: str, *, shapes: Graph | None = None) -> Graphs:
+def _previous(remote: RemoteStore, base_iri: str) -> describe.Content | None:
+    """What the description already in the store says of its data (for ``dcterms:modified``); ``None`` when there
+    is none, or the store does not answer (staging then fails with the message that says so)."""
+    try:
+        return describe.previous_content(remote, base_iri)
+    except StoreError:
+        return None
+
+
+def local_graphs(
+    loaded: Loaded,
+    base_iri: str,
+    publish_id: str,
+    *,
+    shapes: Graph | None = None,
+    previous: describe.Content | None = None,
+    contact_email: str | None = None,
+) -> Graphs:
     """The validated data's triples per named graph, plus the graphs a build adds to its store: the project's
     default graph (:func:`~awardgraph.store.remote.default_graph_iri`), the dataset description (``{base}dataset``,
-    which also identifies the publish for servers: ``dcat:version`` is the publish id, ``dcterms:modified`` its
-    time) and the shapes validated with (``{base}shapes``)."""
+    which also identifies the publish for servers: ``dcat:version`` is the publish id, the catalogue's
+    ``dcterms:modified`` its time; the dataset's ``dcterms:modified`` is ``previous``'s while the data is the same)
+    and the shapes validated with (``{base}shapes``)."""
     nquads = to_nquads(loaded)
     graphs: Graphs = {}
     for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
@@ -105,7 +130,17 @@ def local_graphs(loaded: Loaded, base_iri: str, publish_id: str, *, shapes: Grap
     described = description_graph(base_iri)
     stats = describe.compute_stats(memory, base_iri)
     built = dt.datetime.now(dt.UTC)
-    description = describe.describe(base_iri, stats, [], build_id=publish_id, version=__version__, built=built)
+    found = describe.content(describe.fingerprint(loaded.files, base_iri), previous, built)
+    description = describe.describe(
+        base_iri,
+        stats,
+        [],
+        build_id=publish_id,
+        version=__version__,
+        built=built,
+        content=found,
+        contact_email=contact_email,
+    )
     text = description.serialize(format="nt", encoding="utf-8")
     graphs[described] = [quad.triple for quad in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
     if shapes is not None:

@@ -1,11 +1,11 @@
 """The site source of a remote SPARQL store: what ``awardgraph publish`` put there, read back from the store.
 
-A publish switches all of the project's graphs in one update, among them the dataset description
-``{base}dataset`` (whose ``dcat:version`` is the publish id and ``dcterms:modified`` its time) and the shapes
-``{base}shapes``. So the store itself says which data it holds: :class:`RemoteSource` asks it (``build-info.rq``)
-at most once every ``AWARDGRAPH_REMOTE_REFRESH`` seconds per process, and when the publish id changes it starts a
-new :class:`PublishedBuild` (new ``ETag``\\ s, fresh memos: labels, classes, counts). Between two checks, requests
-are answered from the build it knows, and a conditional request for an unchanged page costs no query at all.
+A publish switches all of the project's graphs in one update, among them the dataset description ``{base}dataset``
+(whose ``dcat:version`` is the publish id, its catalogue's ``dcterms:modified`` the time) and the shapes
+``{base}shapes``. So the store itself says which data it holds: :class:`RemoteSource` asks it (``build-info.rq``) at
+most once every ``AWARDGRAPH_REMOTE_REFRESH`` seconds per process, and when the publish id changes it starts a new
+:class:`PublishedBuild` (new ``ETag``\\ s, fresh memos: labels, classes, counts). Between two checks, requests are
+answered from the build it knows, and a conditional request for an unchanged page costs no query at all.
 
 There are no dump files: ``/dumps/`` answers 404 and says where the data is (``/sparql``, the documents).
 """

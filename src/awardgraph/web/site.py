@@ -14,6 +14,7 @@ from awardgraph import queries
 from awardgraph.config import Settings
 from awardgraph.namespaces import prefixes
 from awardgraph.web import conneg, i18n, respond
+from awardgraph.web.catalogue import schemaorg
 from awardgraph.web.documents import documents, present
 from awardgraph.web.errors import Problem
 from awardgraph.web.pages import classlist
@@ -150,6 +151,7 @@ def home() -> Response:
         classes=home_classes(build, p),
         manifest=build.manifest,
         dumps=sorted(_dumps(build)),
+        schema_org=schemaorg.dataset_jsonld(description, settings().base_iri, lang),
     )
     return respond.finish(current_app.response_class(body, content_type=fmt.content_type), build, etag=etag)
 

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, redirect, send_file
 
 from awardgraph.builds import Dump
 from awardgraph.web import conneg, i18n, respond
+from awardgraph.web.catalogue import schemaorg
 from awardgraph.web.documents import documents, present
 from awardgraph.web.errors import Problem
 from awardgraph.web.site import presenter, served, settings
@@ -28,6 +29,7 @@ NO_DUMPS = (
     "/dataset describes the data."
 )
 DCAT, DCT, SPDX = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/", "http://spdx.org/rdf/terms#"
+SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,6 +117,16 @@ def downloads(build: Build) -> list[Download]:
     return found
 
 
+def _licences(build: Build, triples: list[ox.Triple]) -> list[ox.NamedNode]:
+    """The dataset's licence(s) (the EU authority's IRI), each followed by the deed it names (``rdfs:seeAlso``)."""
+    found = []
+    for licence in documents.licences(build, settings().base_iri):
+        found.append(licence)
+        deeds = (t.object for t in triples if t.subject == licence and t.predicate.value == SEE_ALSO)
+        found += sorted((d for d in deeds if isinstance(d, ox.NamedNode)), key=str)
+    return found
+
+
 def _page(build: Build, lang: str, urls: dict[str, str]) -> str:
     triples = description(build)
     p = presenter(build, triples, lang)
@@ -148,5 +160,6 @@ def _page(build: Build, lang: str, urls: dict[str, str]) -> str:
         urls=urls,
         formats=conneg.DOCUMENT,
         manifest=build.manifest,
-        licences=[p.node(lic) for lic in documents.licences(build, settings().base_iri)],
+        licences=[p.node(lic) for lic in _licences(build, triples)],
+        schema_org=schemaorg.dataset_jsonld(triples, settings().base_iri, lang),
     )
