@@ -255,7 +255,7 @@ class Run:
             print(f"latency {query.name:9} {line}")
 
     def summary(self, query: str, key: str, seconds: list[float]) -> dict[str, Any]:
-        if query.startswith("doc-") and key != "awardgraph":
+        if query.startswith("doc-") and not key.startswith("awardgraph"):
             return {"status": "n/a"}
         why = self.skip.get((query, key)) or self.dead.get(key)
         if not seconds:
@@ -437,7 +437,7 @@ def main() -> None:
         "date": stamp,
         "cores": os.cpu_count(),
         "versions": runinfo.versions(ROOT, args.bench_venv),
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "settings": json.loads(json.dumps(vars(args), default=str)),  # paths (and --compare's) as text
     }
     run.results["meta"] = meta
     queries = querysets.load(args.queries.split(",") if args.queries else None)
