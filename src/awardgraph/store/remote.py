@@ -17,7 +17,9 @@ stores are handled here, not by callers:
   sent as the protocol's ``default-graph-uri``/``named-graph-uri``, whole: an empty list becomes one graph that
   does not exist (:data:`EMPTY_GRAPH`), because Virtuoso reads a missing ``named-graph-uri`` as "all graphs",
   and the query's ``FROM`` clauses are taken out of its text, because Virtuoso adds them to the parameters
-  (and Oxigraph server started with ``--union-default-graph`` ignores them).
+  (and Oxigraph server started with ``--union-default-graph`` ignores them). ``GRAPH`` patterns are rewritten
+  to read the dataset's named graphs only (:func:`~awardgraph.store.sparqltext.restrict_graphs`): Virtuoso reads
+  a constant graph whatever the dataset says, and the graph standing for an empty list is a graph to the store.
 - **A final VALUES** clause is moved into the query's pattern (Virtuoso refuses it outside ``SELECT`` and applies
   it after ``LIMIT``).
 - **Syntax.** Every query is parsed by pyoxigraph before it is sent, so a query that is not SPARQL fails with the
@@ -233,6 +235,13 @@ class RemoteStore:
             else:
                 text = sparqltext.without_dataset(text)
                 form = [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+            if sparqltext.mentions(text, "GRAPH"):  # GRAPH reads only the dataset's named graphs, on every store
+                try:
+                    text = sparqltext.restrict_graphs(
+                        text, named, empty=EMPTY_GRAPH, base_iri=base_iri, prefixes=prefixes
+                    )
+                except sparqltext.UnsupportedQuery as exc:
+                    raise QueryRefused(f"the query cannot be sent to a remote store: {exc}", detail=str(exc)) from None
         try:
             text = sparqltext.prepare(text, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
         except sparqltext.UnsupportedQuery as exc:
