@@ -39,7 +39,8 @@ def service_queries(url: str) -> dict[str, str]:
 
 
 def dataset_queries(url: str) -> dict[str, str]:
-    """Queries naming graphs outside the dataset, or files."""
+    """Queries whose dataset names graphs this dataset does not hold (at ``url``, or files): read as empty graphs,
+    never fetched, never an error; the answer names them (``Awardgraph-Unknown-Graphs``)."""
     return {
         "from": f"SELECT * FROM <{url}graph> WHERE {{ ?s ?p ?o }}",
         "from named": f"SELECT * FROM NAMED <{url}graph> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
@@ -47,14 +48,35 @@ def dataset_queries(url: str) -> dict[str, str]:
         "from by prefixed name": f"PREFIX r: <{url}> SELECT * FROM r:graph WHERE {{ ?s ?p ?o }}",
         "from a file": "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
         "from an escaped file": "SELECT * FROM <fil\\u0065:///etc/passwd> WHERE { ?s ?p ?o }",
-        "from a file by base": "BASE <file:///etc/> SELECT * FROM <passwd> WHERE { ?s ?p ?o }",
-        "a file by prefix": "PREFIX f: <file:///etc/> SELECT * WHERE { f:passwd ?p ?o }",
         "construct from": f"CONSTRUCT {{ ?s ?p ?o }} FROM <{url}g> WHERE {{ ?s ?p ?o }}",
     }
 
 
+def dataset_graphs(url: str) -> dict[str, str]:
+    """The graph each of :func:`dataset_queries` names, as the answer's header names it."""
+    return {
+        "from": f"{url}graph",
+        "from named": f"{url}graph",
+        "from lower case": f"{url}graph",
+        "from by prefixed name": f"{url}graph",
+        "from a file": "file:///etc/passwd",
+        "from an escaped file": "file:///etc/passwd",
+        "construct from": f"{url}g",
+    }
+
+
+def file_queries() -> dict[str, str]:
+    """Queries with a ``file:`` IRI where it is not the name of a graph in their dataset: refused (400)."""
+    return {
+        "from a file by base": "BASE <file:///etc/> SELECT * FROM <passwd> WHERE { ?s ?p ?o }",
+        "a file by prefix": "PREFIX f: <file:///etc/> SELECT * WHERE { f:passwd ?p ?o }",
+        "a file as a term": "SELECT * WHERE { <file:///etc/passwd> ?p ?o }",
+        "a file in a graph pattern": "SELECT * WHERE { GRAPH <file:///etc/passwd> { ?s ?p ?o } }",
+    }
+
+
 def dataset_parameters(url: str) -> dict[str, dict[str, str]]:
-    """Protocol dataset parameters naming graphs outside the dataset, or files."""
+    """Protocol dataset parameters naming graphs this dataset does not hold, or files: read as empty graphs."""
     return {
         "default-graph-uri": {"default-graph-uri": f"{url}graph"},
         "named-graph-uri": {"named-graph-uri": f"{url}graph"},

@@ -13,13 +13,24 @@ from urllib.parse import urlencode
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hostile import BASE, COUNT, EVERYTHING, RUNAWAY, UPDATES, dataset_parameters, dataset_queries, service_queries
+from hostile import (
+    BASE,
+    COUNT,
+    EVERYTHING,
+    RUNAWAY,
+    UPDATES,
+    dataset_graphs,
+    dataset_parameters,
+    dataset_queries,
+    file_queries,
+    service_queries,
+)
 
 from awardgraph.store.base import QueryResult
 from awardgraph.store.oxigraph import EmbeddedStore
 from awardgraph.store.remote import RemoteStore
 from awardgraph.store.sandbox.pool import QueryPool
-from awardgraph.web.endpoint.querying import TRUNCATED
+from awardgraph.web.endpoint.querying import TRUNCATED, UNKNOWN_GRAPHS
 from awardgraph.web.site import STORES
 
 JSON = "application/sparql-results+json"
@@ -223,16 +234,27 @@ def test_busy_is_503_with_retry_after(app_with: Callable[..., Flask]) -> None:
 # --- outbound requests ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "query"), {**service_queries(ELSEWHERE), **dataset_queries(ELSEWHERE)}.items())
+@pytest.mark.parametrize(("name", "query"), {**service_queries(ELSEWHERE), **file_queries()}.items())
 def test_nothing_is_fetched(client: FlaskClient, name: str, query: str) -> None:
     r = client.post("/sparql", data={"query": query})
     assert r.status_code == 400, name
     assert "never" in text(r) or "SERVICE" in text(r)
 
 
+@pytest.mark.parametrize(("name", "query"), dataset_queries(ELSEWHERE).items())
+def test_graphs_not_held_are_empty(client: FlaskClient, name: str, query: str) -> None:
+    r = client.post("/sparql", data={"query": query}, headers={"Accept": "application/n-triples, " + JSON})
+    assert r.status_code == 200, (name, text(r))
+    assert r.headers[UNKNOWN_GRAPHS] == f"<{dataset_graphs(ELSEWHERE)[name]}>"
+    body = r.get_data()
+    assert body.strip() == b"" or json.loads(body)["results"]["bindings"] == [], name
+
+
 @pytest.mark.parametrize(("name", "params"), dataset_parameters(ELSEWHERE).items())
-def test_no_remote_graph_parameters(client: FlaskClient, name: str, params: dict[str, str]) -> None:
-    assert get(client, "ASK {}", **params).status_code == 400, name
+def test_remote_graph_parameters_are_empty_graphs(client: FlaskClient, name: str, params: dict[str, str]) -> None:
+    r = get(client, COUNT, **params)
+    assert r.status_code == 200 and json.loads(r.get_data())["results"]["bindings"][0]["n"]["value"] == "0", name
+    assert r.headers[UNKNOWN_GRAPHS] == f"<{next(iter(params.values()))}>"
 
 
 def test_local_graph_parameters(client: FlaskClient) -> None:
@@ -296,6 +318,19 @@ def test_a_remote_store_gets_only_checked_and_parsed_queries(
     assert get(client, "SELECT * WHERE {").status_code == 400
     assert get(client, service_queries(ELSEWHERE)["in optional"]).status_code == 400
     assert remote.queries == sent  # none of those reached the store
+    # a dataset naming only graphs the store does not hold: the store is sent an empty one, never their names
+    seen: list[str] = []
+    original = remote.query
+
+    def recording(sparql: str, **options: Any) -> QueryResult:
+        seen.append(repr((sparql, options)))
+        return original(sparql, **options)
+
+    monkeypatch.setattr(remote, "query", recording)
+    r = get(client, dataset_queries(ELSEWHERE)["from"])
+    assert r.status_code == 200 and r.headers[UNKNOWN_GRAPHS] == f"<{ELSEWHERE}graph>"
+    assert any("'default_graphs': (), 'named_graphs': ()" in call for call in seen)
+    assert not any(ELSEWHERE in call for call in seen)
 
 
 def test_a_clients_next_query_waits_its_turn(app_with: Callable[..., Flask]) -> None:

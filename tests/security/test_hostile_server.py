@@ -20,7 +20,17 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from hostile import BASE, EVERYTHING, RUNAWAY, UPDATES, dataset_parameters, dataset_queries, service_queries
+from hostile import (
+    BASE,
+    EVERYTHING,
+    RUNAWAY,
+    UPDATES,
+    dataset_graphs,
+    dataset_parameters,
+    dataset_queries,
+    file_queries,
+    service_queries,
+)
 from realserver import Listener, RealServer, Reply, sparql_path
 
 from awardgraph.config import Settings
@@ -74,11 +84,9 @@ def form(query: str, **more: str) -> bytes:
 
 def outbound_cases(url: str) -> list[tuple[str, str, bytes | None]]:
     cases: list[tuple[str, str, bytes | None]] = []
-    for name, query in {**service_queries(url), **dataset_queries(url)}.items():
+    for name, query in {**service_queries(url), **file_queries()}.items():
         cases.append((f"GET {name}", sparql_path(query), None))
         cases.append((f"POST {name}", "/sparql", form(query)))
-    for name, params in dataset_parameters(url).items():
-        cases.append((name, sparql_path("SELECT * WHERE { ?s ?p ?o }", **params), None))
     return cases
 
 
@@ -88,6 +96,19 @@ def test_nothing_goes_out(server: RealServer, listener: Listener, check: None) -
         assert reply.status == 400, (name, reply.text)
         assert reply.seconds < SLACK, name  # refused before anything runs
         assert len(reply.body) < 2000 and "Traceback" not in reply.text
+    assert listener.calls == []
+
+
+def test_graphs_not_held_are_empty_and_never_fetched(server: RealServer, listener: Listener, check: None) -> None:
+    url = listener.url
+    for name, query in dataset_queries(url).items():
+        accept = {"Accept": "application/sparql-results+json, application/n-triples"}
+        for reply in (server.get(sparql_path(query), headers=accept), server.post("/sparql", form(query), FORM)):
+            assert reply.status == 200, (name, reply.text)
+            assert reply.headers["Awardgraph-Unknown-Graphs"] == f"<{dataset_graphs(url)[name]}>", name
+    for name, params in dataset_parameters(url).items():
+        reply = server.get(sparql_path("SELECT * WHERE { ?s ?p ?o }", **params), headers=JSON)
+        assert reply.status == 200 and json.loads(reply.body)["results"]["bindings"] == [], name
     assert listener.calls == []
 
 

@@ -125,7 +125,7 @@ def test_the_checks_only_ever_refuse(text: str) -> None:
     outbound = checks.Outbound(base_iri=BASE, prefixes={"ag": f"{BASE}ontology#"}, federation=())
     assert checks.nesting_depth(text) >= 0
     try:
-        outbound.check_query(text, set)
+        outbound.check_query(text)
         checks.check_depth(text, max_depth=64)
     except checks.Refused as refused:
         assert refused.status == 400
@@ -135,4 +135,4 @@ def test_the_checks_only_ever_refuse(text: str) -> None:
 def test_the_property_tests_would_notice_a_service(text: str) -> None:
     outbound = checks.Outbound(base_iri=BASE, prefixes={}, federation=())
     with pytest.raises(checks.Refused):
-        outbound.check_query(text, set)
+        outbound.check_query(text)

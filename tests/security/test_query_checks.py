@@ -1,5 +1,6 @@
-"""The checks a user query meets before any parser sees it: size, nesting, SERVICE, graphs outside the dataset,
-``file:`` IRIs. Pure functions; the hostile queries are the ones the real-server tests send."""
+"""The checks a user query meets before any parser sees it: size, nesting, SERVICE, ``file:`` IRIs, and the graphs
+its dataset names (those not held are read as empty). Pure functions; the hostile queries are the ones the
+real-server tests send."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 import pytest
-from hostile import BASE, dataset_parameters, dataset_queries, service_queries
+from hostile import BASE, dataset_graphs, dataset_parameters, dataset_queries, file_queries, service_queries
 
 from awardgraph.queries import lexer
 from awardgraph.web.endpoint import query_checks as checks
@@ -54,7 +55,7 @@ def test_every_dataset_disguise_parses(name: str, query: str) -> None:
 
 @pytest.mark.parametrize(("name", "query"), service_queries(CLOSED).items())
 def test_service_is_refused_however_written(name: str, query: str) -> None:
-    problem = refused(lambda: outbound().check_query(query, set))
+    problem = refused(lambda: outbound().check_query(query))
     assert problem.status == 400 and "SERVICE" in problem.message, name
 
 
@@ -71,57 +72,94 @@ def test_service_is_refused_however_written(name: str, query: str) -> None:
     ],
 )
 def test_the_word_service_elsewhere_is_not_a_call(query: str) -> None:
-    outbound().check_query(query, set)
+    outbound().check_query(query)
 
 
 def test_federation_allows_only_the_listed_endpoints() -> None:
     allowed = "https://query.wikidata.org/sparql"
     check = outbound((allowed,))
-    check.check_query(f"SELECT * WHERE {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}", set)
-    check.check_query("PREFIX wd: <https://query.wikidata.org/> SELECT * { SERVICE SILENT wd:sparql { } }", set)
+    check.check_query(f"SELECT * WHERE {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}")
+    check.check_query("PREFIX wd: <https://query.wikidata.org/> SELECT * { SERVICE SILENT wd:sparql { } }")
     for query in service_queries(CLOSED).values():
-        assert refused(lambda q=query: check.check_query(q, set)).status == 400  # type: ignore[misc]
+        assert refused(lambda q=query: check.check_query(q)).status == 400  # type: ignore[misc]
     by_variable = f"SELECT * WHERE {{ VALUES ?e {{ <{allowed}> }} SERVICE ?e {{ ?s ?p ?o }} }}"
-    assert "variable" in refused(lambda: check.check_query(by_variable, set)).message
+    assert "variable" in refused(lambda: check.check_query(by_variable)).message
 
 
 # --- graphs and files ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("name", "query"), dataset_queries(CLOSED).items())
-def test_graphs_from_elsewhere_and_files_are_refused(name: str, query: str) -> None:
-    problem = refused(lambda: outbound().check_query(query, lambda: LOCAL))
-    assert problem.status == 400, name
-    assert "never" in problem.message
+def test_graphs_not_held_are_read_not_refused(name: str, query: str) -> None:
+    dataset = outbound().check_query(query)
+    assert dataset is not None, name
+    graph = dataset_graphs(CLOSED)[name]
+    assert graph in (*dataset.default, *dataset.named), name
+    found = checks.held(dataset, lambda: LOCAL)
+    assert found.unknown == (graph,) and found.dataset == checks.Dataset((), ()), name  # nothing left to send
+
+
+@pytest.mark.parametrize(("name", "query"), file_queries().items())
+def test_files_elsewhere_in_the_query_are_refused(name: str, query: str) -> None:
+    problem = refused(lambda: outbound().check_query(query))
+    assert problem.status == 400 and "file:" in problem.message, name
+
+
+@pytest.mark.parametrize(
+    ("query", "default", "named"),
+    [
+        (f"SELECT * FROM <{BASE}graph/site/f01> WHERE {{ ?s ?p ?o }}", [f"{BASE}graph/site/f01"], []),
+        ("SELECT * FROM NAMED <graph/site/f01> WHERE { GRAPH ?g { ?s ?p ?o } }", [], [f"{BASE}graph/site/f01"]),
+        (
+            f"PREFIX g: <{BASE}graph/> SELECT * FROM g:nothing-yet WHERE {{ ?s ?p ?o }}",
+            [f"{BASE}graph/nothing-yet"],
+            [],
+        ),
+        (
+            "SELECT * FROM <urn:x-local:graph> FROM NAMED ag:x WHERE { ?s ?p ?o }",
+            ["urn:x-local:graph"],
+            [f"{BASE}ontology#x"],
+        ),
+        ("BASE <http://e.org/a/> SELECT * FROM <b> WHERE { ?s ?p ?o }", ["http://e.org/a/b"], []),
+    ],
+)
+def test_the_query_dataset_is_resolved_as_the_parser_would(query: str, default: list[str], named: list[str]) -> None:
+    assert outbound().check_query(query) == checks.Dataset(tuple(default), tuple(named))
+    assert ox.Store().query(query, base_iri=BASE, prefixes={"ag": f"{BASE}ontology#"}) is not None  # it parses
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        f"SELECT * FROM <{BASE}graph/site/f01> WHERE {{ ?s ?p ?o }}",
-        "SELECT * FROM NAMED <graph/site/f01> WHERE { GRAPH ?g { ?s ?p ?o } }",  # relative to the base
-        f"PREFIX g: <{BASE}graph/> SELECT * FROM g:nothing-yet WHERE {{ ?s ?p ?o }}",  # under the base
-        "SELECT * FROM <urn:x-local:graph> WHERE { ?s ?p ?o }",  # held by the dataset
-        "SELECT * FROM undeclared:g WHERE { ?s ?p ?o }",  # the parser refuses it: nothing to check
+        "SELECT * WHERE { ?s ?p ?o }",
+        "SELECT ?from WHERE { ?from ?p 'FROM <x>' } # FROM <y>",
+        "SELECT * FROM undeclared:g WHERE { ?s ?p ?o }",  # the parser refuses it: no dataset to read
     ],
 )
-def test_local_graphs_are_allowed(query: str) -> None:
-    outbound().check_query(query, lambda: LOCAL)
+def test_no_dataset(query: str) -> None:
+    assert outbound().check_query(query) is None
 
 
 @pytest.mark.parametrize(("name", "params"), dataset_parameters(CLOSED).items())
-def test_dataset_parameters_must_name_local_graphs(name: str, params: dict[str, str]) -> None:
-    default = [v for k, v in params.items() if k == "default-graph-uri"]
-    named = [v for k, v in params.items() if k == "named-graph-uri"]
-    assert refused(lambda: outbound().check_dataset(default, named, lambda: LOCAL)).status == 400, name
-    outbound().check_dataset([f"{BASE}graph/site/f01"], ["urn:x-local:graph"], lambda: LOCAL)
+def test_dataset_parameters_naming_graphs_not_held_are_empty(name: str, params: dict[str, str]) -> None:
+    default = tuple(v for k, v in params.items() if k == "default-graph-uri")
+    named = tuple(v for k, v in params.items() if k == "named-graph-uri")
+    found = checks.held(checks.Dataset(default, named), lambda: LOCAL)
+    assert found.dataset == checks.Dataset((), ()) and found.unknown == (*default, *named), name
+    kept = checks.held(checks.Dataset((f"{BASE}graph/site/f01", *default), ("urn:x-local:graph",)), lambda: LOCAL)
+    assert kept.dataset == checks.Dataset((f"{BASE}graph/site/f01",), ("urn:x-local:graph",))
 
 
-def test_the_graph_list_is_only_read_when_needed() -> None:
+def test_a_file_graph_replaced_by_the_protocol_dataset_is_never_looked_at() -> None:
+    query = lexer.without_dataset("SELECT * FROM <file:///etc/passwd> FROM NAMED <fil\\u0065:///x> { ?s ?p ?o }")
+    assert outbound().check_query(query) is None
+
+
+def test_the_graph_list_is_only_read_when_a_graph_is_named() -> None:
     def graphs() -> set[str]:
-        raise AssertionError("not needed for graphs under the base")
+        raise AssertionError("an empty dataset names no graph to look up")
 
-    outbound().check_query(f"SELECT * FROM <{BASE}graph/x> WHERE {{ ?s ?p ?o }}", graphs)
+    assert checks.held(checks.Dataset((), ()), graphs) == checks.Held(checks.Dataset((), ()), ())
 
 
 # --- size and nesting ------------------------------------------------------------------------------------------
@@ -193,7 +231,7 @@ SCAN_SECONDS = 3.0
 def test_scanning_stays_linear(text: str) -> None:
     started = time.perf_counter()
     checks.nesting_depth(text)
-    outbound().check_query(text, set)
+    outbound().check_query(text)
     lexer.update_keyword(text)
     assert time.perf_counter() - started < SCAN_SECONDS
 

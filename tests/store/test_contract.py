@@ -112,6 +112,41 @@ def test_the_protocol_dataset_replaces_the_default_graph(store: Store) -> None:
     assert [r["o"] for r in rows] == ["Lublinum"]
 
 
+def test_the_protocol_dataset_replaces_the_querys_own(store: Store) -> None:
+    query = f"SELECT ?o FROM <{BASE}graph/mini/f01> WHERE {{ <{BASE}id/place/lublin> ?p ?o }}"
+    assert {r["o"] for r in ask(store, query)} == {"http://schema.org/City", "Lublin"}
+    rows = ask(store, query, default_graphs=(f"{BASE}graph/external/elsewhere",), named_graphs=())
+    assert [r["o"] for r in rows] == ["Lublinum"]
+
+
+def boolean(store: Store, query: str, **dataset: tuple[str, ...]) -> bool:
+    got = store.answer(UserQuery(query, BASE, {}, JSON, ROOMY, **dataset), timeout=20)
+    value = json.loads(got.body)["boolean"]
+    assert isinstance(value, bool)
+    return value
+
+
+@pytest.mark.parametrize(
+    ("query", "named", "expected"),
+    [
+        ("ASK { GRAPH <graph/mini/f01> { ?s ?p ?o } }", ("graph/mini/f01",), True),
+        ("ASK { GRAPH <graph/mini/f01> { ?s ?p ?o } }", ("graph/external/elsewhere",), False),  # not in the dataset
+        ("ASK { GRAPH <graph/mini/f01> { ?s ?p ?o } }", (), False),
+        ("ASK { GRAPH ?g { } }", (), False),  # no named graph at all, not even an empty one
+        ("SELECT ?g WHERE { GRAPH ?g { } }", ("graph/mini/f01",), True),
+        ("ASK { GRAPH <graph/mini/f01> { } }", (), False),
+    ],
+)
+def test_graph_reaches_only_the_datasets_named_graphs(
+    store: Store, query: str, named: tuple[str, ...], expected: bool
+) -> None:
+    dataset = {"default_graphs": (f"{BASE}graph/mini/f01",), "named_graphs": tuple(BASE + g for g in named)}
+    if query.startswith("ASK"):
+        assert boolean(store, query, **dataset) is expected
+    else:
+        assert [r["g"] for r in ask(store, query, **dataset)] == [BASE + g for g in named]
+
+
 def test_answers_are_cut_at_the_limits_and_say_so(store: Store) -> None:
     query = "SELECT ?s ?n WHERE { ?s ?p ?o VALUES ?n { 1 2 3 4 5 6 7 8 9 10 } }"
     cut = store.answer(UserQuery(query, BASE, {}, JSON, Limits(rows=7, triples=7)), timeout=20)

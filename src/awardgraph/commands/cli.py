@@ -340,15 +340,21 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _check_remote(settings: Settings) -> None:
-    """Say what the remote store holds before serving it; a store that is down is a warning (it may come up)."""
+    """Say what the remote store holds before serving it; a store that is down is a warning (it may come up). A
+    store whose default graph is not the project's, the way ``AWARDGRAPH_DEFAULT_GRAPH`` reads it, is refused with
+    the fix (exit 2): serving it would answer 404 to every document, or mix other graphs into every page."""
     from awardgraph.store.base import StoreError
     from awardgraph.store.http import public_url
+    from awardgraph.store.remote import DefaultGraphMismatch
     from awardgraph.web.published import RemoteSource
     from awardgraph.web.state import NoBuild
 
     source = RemoteSource.from_settings(settings)
     try:
         build = source.current()
+        source.store.check_default_graph()
+    except DefaultGraphMismatch as exc:
+        raise ConfigError(f"not serving {public_url(str(settings.endpoint))}: {exc}") from None
     except (StoreError, NoBuild) as exc:
         print(f"awardgraph: warning: {exc}; serving anyway (pages answer 503 until it does)", file=sys.stderr)
         return

@@ -131,6 +131,27 @@ def declares_dataset(text: str) -> bool:
     return any(token.keyword == "FROM" for token in tokens(text, comments=False))
 
 
+def without_dataset(text: str) -> str:
+    """The query with its ``FROM``/``FROM NAMED`` clauses blanked out (spaces of the same length, so that error
+    positions still hold): what runs when the protocol's dataset replaces the query's (Protocol 2.1.4).
+
+    >>> without_dataset('SELECT * FROM <http://e/g> from named e:h WHERE { ?s ?p "FROM <x>" }').split()
+    ['SELECT', '*', 'WHERE', '{', '?s', '?p', '"FROM', '<x>"', '}']
+    """
+    stream = list(tokens(text, comments=False))
+    spans = []
+    for number, token in enumerate(stream):
+        if token.keyword != "FROM":
+            continue
+        following = stream[number + 1 : number + 3]
+        target = following[1:] if following and following[0].keyword == "NAMED" else following[:1]
+        if target and target[0].kind in ("iri", "pname"):
+            spans.append((token.start, target[0].start + len(target[0].text)))
+    for start, end in reversed(spans):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def update_keyword(text: str) -> str | None:
     """The SPARQL Update keyword the text starts with (after its prologue), or ``None`` for anything else."""
     stream = tokens(text, comments=False)

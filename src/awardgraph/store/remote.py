@@ -17,7 +17,9 @@ stores are handled here, not by callers:
   sent as the protocol's ``default-graph-uri``/``named-graph-uri``, whole: an empty list becomes one graph that
   does not exist (:data:`EMPTY_GRAPH`), because Virtuoso reads a missing ``named-graph-uri`` as "all graphs",
   and the query's ``FROM`` clauses are taken out of its text, because Virtuoso adds them to the parameters
-  (and Oxigraph server started with ``--union-default-graph`` ignores them).
+  (and Oxigraph server started with ``--union-default-graph`` ignores them). ``GRAPH`` patterns are rewritten
+  to read the dataset's named graphs only (:func:`~awardgraph.store.sparqltext.restrict_graphs`): Virtuoso reads
+  a constant graph whatever the dataset says, and the graph standing for an empty list is a graph to the store.
 - **A final VALUES** clause is moved into the query's pattern (Virtuoso refuses it outside ``SELECT`` and applies
   it after ``LIMIT``).
 - **Syntax.** Every query is parsed by pyoxigraph before it is sent, so a query that is not SPARQL fails with the
@@ -233,6 +235,13 @@ class RemoteStore:
             else:
                 text = sparqltext.without_dataset(text)
                 form = [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+            if sparqltext.mentions(text, "GRAPH"):  # GRAPH reads only the dataset's named graphs, on every store
+                try:
+                    text = sparqltext.restrict_graphs(
+                        text, named, empty=EMPTY_GRAPH, base_iri=base_iri, prefixes=prefixes
+                    )
+                except sparqltext.UnsupportedQuery as exc:
+                    raise QueryRefused(f"the query cannot be sent to a remote store: {exc}", detail=str(exc)) from None
         try:
             text = sparqltext.prepare(text, base_iri=base_iri, prefixes=prefixes, substitutions=substitutions)
         except sparqltext.UnsupportedQuery as exc:
@@ -287,6 +296,66 @@ class RemoteStore:
         if self.pool is not None:
             self.pool.run(Job.of(request, PARSE_ONLY, parse_only=True), timeout=timeout)
         return answer_here(self, request)
+
+    def check_default_graph(self) -> None:
+        """Raise :class:`DefaultGraphMismatch`, with the fix, when the store's default graph, read the way
+        :attr:`default_graph` says, is not the project's: empty while the named graphs under the scope hold the
+        data (every document would be a 404), or holding the dataset description, which the project's default
+        graph never does (the store's default graph is the union of its graphs). Nothing to say about a store that
+        holds no data under the scope (``serve`` warns about that itself)."""
+        assert self.scope is not None
+        base, copy = self.scope, default_graph_iri(self.scope)
+        listed = self.default_graph == "listed"
+        scoped = f"FILTER(STRSTARTS(STR(?g), {_string(base)}) && ?g != {ox.NamedNode(copy)})"
+        if not self._select(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {scoped} }} LIMIT 1"):
+            return
+        setting = "AWARDGRAPH_DEFAULT_GRAPH"
+        if _truth(self.query(f"ASK {{ {ox.NamedNode(f'{base}dataset')} ?p ?o }}")):
+            if listed:
+                raise DefaultGraphMismatch(
+                    f"the store ignores FROM: a query with FROM <{copy}> (how {setting}=listed reads the project's "
+                    "default graph) sees every graph, the dataset description included. Oxigraph server does this "
+                    "when started with --union-default-graph: restart it without the flag"
+                )
+            raise DefaultGraphMismatch(
+                "the store's default graph is the union of its graphs (it holds the dataset description, which "
+                "the project's default graph never does), so every page would mix in the outside claims, the "
+                f"shapes and the description. On Oxigraph server, restart it without --union-default-graph and "
+                f"publish again; on a store that cannot do otherwise (Virtuoso, GraphDB), publish and serve with "
+                f"{setting}=listed"
+            )
+        if _truth(self.query(f"ASK {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), {_string(base)})) }}")):
+            return  # the project's statements are about its own things (its ontology, its graphs at least)
+        if listed:
+            own = f"SELECT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), {_string(base)})) }} LIMIT 1"
+            every = f"SELECT ?p WHERE {{ {ox.NamedNode(f'{base}dataset')} ?p ?o }} LIMIT 1"
+            if self._select(own) and not self._select(every):  # a default graph of its own holds the project's
+                raise DefaultGraphMismatch(
+                    f"the graph <{copy}> that {setting}=listed reads as the project's default graph is empty, and "
+                    f"the store's own default graph holds statements: the data was published with {setting}=store, "
+                    f"and every document would be a 404. Serve it with {setting}=store (what it was published "
+                    f"with), or publish again with {setting}=listed"
+                )
+            raise DefaultGraphMismatch(
+                f"the graph <{copy}> that {setting}=listed reads as the project's default graph is empty while the "
+                f"named graphs under <{base}> hold the data, so every document would be a 404. Publish again "
+                f"with 'awardgraph publish' and {setting}=listed (a store loaded by other means lacks that graph)"
+            )
+        if self.graph_counts([copy]).get(copy):
+            raise DefaultGraphMismatch(
+                f"the store's default graph holds none of the project's statements, and the project's default "
+                f"graph is the named graph <{copy}>: "
+                f"the data was published with {setting}=listed, and every document would be a 404. Serve it with "
+                f"{setting}=listed (what it was published with), or publish again with {setting}=store, which "
+                "moves it into the store's default graph"
+            )
+        raise DefaultGraphMismatch(
+            f"the store's default graph holds none of the project's statements while the named graphs under "
+            f"<{base}> hold the data, so every "
+            f"document would be a 404. Publish again with 'awardgraph publish' and {setting}=store (the default), "
+            "which writes the project's default graph into the store's (a store loaded by other means, e.g. from "
+            "the N-Quads dump, lacks it)"
+        )
 
     def default_count(self) -> int:
         """Triples in the store's own default graph (``store`` mode: the project's default graph)."""
@@ -345,6 +414,15 @@ class RemoteStore:
             return list(json.loads(reply.body)["results"]["bindings"])
         except (ValueError, KeyError, TypeError):
             raise StoreError(f"the store did not answer with SPARQL JSON results ({reply.media_type})") from None
+
+
+class DefaultGraphMismatch(StoreError):
+    """The store's default graph, as ``AWARDGRAPH_DEFAULT_GRAPH`` reads it, is not the project's; the message says
+    why and what fixes it."""
+
+
+def _truth(result: QueryResult) -> bool:
+    return bool(result) if isinstance(result, ox.QueryBoolean) else False
 
 
 def open_remote(

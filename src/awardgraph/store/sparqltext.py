@@ -48,6 +48,7 @@ _KEYWORD = r"(?<![\w?$:\-.])({})(?![\w:\-])"
 _PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+(?:[A-Za-z][\w.\-]*)?:|BASE)\s*)*", re.IGNORECASE)
 _FROM = re.compile(_KEYWORD.format(r"FROM(?:\s+NAMED)?"), re.IGNORECASE)
 _BASE = re.compile(_KEYWORD.format("BASE"), re.IGNORECASE)
+_GRAPH = re.compile(_KEYWORD.format("GRAPH"), re.IGNORECASE)
 _PREFIX_IRI = re.compile(r"(?<![\w?$:])PREFIX\s+([A-Za-z][\w.\-]*)?:", re.IGNORECASE)
 _SPACE = re.compile(r"(?:\s|\#[^\n]*)*")
 _IRI = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
@@ -182,16 +183,10 @@ def dataset_clauses(sparql: str, *, base_iri: str | None, prefixes: Mapping[str,
     found = list(_FROM.finditer(masked))
     if not found:
         return None
-    base = base_iri
-    declared = dict(prefixes or {})
-    for match in sorted([*_BASE.finditer(masked), *_PREFIX_IRI.finditer(masked)], key=lambda m: m.start()):
-        iri = _IRI.match(sparql, _SPACE.match(sparql, match.end()).end())  # type: ignore[union-attr]
-        if iri is None:
-            return None
-        if match.re is _BASE:
-            base = urljoin(base, iri.group(1)) if base else iri.group(1)
-        else:
-            declared[match.group(1) or ""] = urljoin(base, iri.group(1)) if base else iri.group(1)
+    context = _prologue(sparql, masked, base_iri, prefixes)
+    if context is None:
+        return None
+    base, declared = context
     default: list[str] = []
     named: list[str] = []
     for match in found:
@@ -208,6 +203,90 @@ def dataset_clauses(sparql: str, *, base_iri: str | None, prefixes: Mapping[str,
             return None
         (named if "NAMED" in match.group(1).upper() else default).append(value)
     return Dataset(tuple(default), tuple(named))
+
+
+def _prologue(
+    sparql: str, masked: str, base_iri: str | None, prefixes: Mapping[str, str] | None
+) -> tuple[str | None, dict[str, str]] | None:
+    """The base IRI and the prefixes in force after the query's prologue (its own ``BASE`` and ``PREFIX`` over
+    ``base_iri`` and ``prefixes``); ``None`` when one of its IRIs cannot be read."""
+    base = base_iri
+    declared = dict(prefixes or {})
+    for match in sorted([*_BASE.finditer(masked), *_PREFIX_IRI.finditer(masked)], key=lambda m: m.start()):
+        iri = _IRI.match(sparql, _SPACE.match(sparql, match.end()).end())  # type: ignore[union-attr]
+        if iri is None:
+            return None
+        if match.re is _BASE:
+            base = urljoin(base, iri.group(1)) if base else iri.group(1)
+        else:
+            declared[match.group(1) or ""] = urljoin(base, iri.group(1)) if base else iri.group(1)
+    return base, declared
+
+
+def restrict_graphs(
+    sparql: str,
+    named: Sequence[str],
+    *,
+    empty: str,
+    base_iri: str | None,
+    prefixes: Mapping[str, str] | None,
+) -> str:
+    """The query's ``GRAPH`` patterns made to mean, on any store, what they mean under a dataset whose named graphs
+    are ``named`` (``[empty]``: none, :data:`empty` standing for an empty list in the protocol's parameters).
+
+    - A ``GRAPH <iri>`` (or ``GRAPH prefix:name``) that names no graph of ``named`` reads ``GRAPH <empty>``: Virtuoso
+      reads a constant graph whatever ``named-graph-uri`` or ``FROM NAMED`` say (in an ``ASK``, or a pattern of
+      constants), and ignores a ``FILTER`` beside it in an ``ASK``.
+    - With no named graphs at all, every ``GRAPH`` pattern also becomes ``{ GRAPH … { … } FILTER(false) }``: the
+      graph standing for the empty list is a named graph to the store, and ``GRAPH ?g { }`` would find it.
+
+    >>> restrict_graphs("ASK { GRAPH <a> { ?s ?p ?o } GRAPH e:b { } GRAPH ?g { } }", ["http://e.org/b"],
+    ...                 empty="urn:empty", base_iri="http://e.org/", prefixes={"e": "http://e.org/"})
+    'ASK { GRAPH <urn:empty> { ?s ?p ?o } GRAPH e:b { } GRAPH ?g { } }'
+    >>> restrict_graphs("ASK { GRAPH ?g { GRAPH <h> { } } }", ["urn:empty"], empty="urn:empty", base_iri=None,
+    ...                 prefixes=None)
+    'ASK { { GRAPH ?g { { GRAPH <urn:empty> { } FILTER(false) } } FILTER(false) } }'
+    """
+    sparql = _constant_graphs(sparql, set(named) or {empty}, empty, base_iri, prefixes)
+    return _no_graphs(sparql) if set(named) <= {empty} else sparql
+
+
+def _constant_graphs(
+    sparql: str, allowed: set[str], empty: str, base_iri: str | None, prefixes: Mapping[str, str] | None
+) -> str:
+    """Each constant ``GRAPH`` naming a graph outside ``allowed`` turned into ``GRAPH <empty>``."""
+    masked = mask(sparql)
+    found = list(_GRAPH.finditer(masked))
+    context = _prologue(sparql, masked, base_iri, prefixes) if found else None
+    if context is None:
+        return sparql
+    base, declared = context
+    for match in reversed(found):
+        start = _SPACE.match(sparql, match.end()).end()  # type: ignore[union-attr]  # matches the empty string
+        iri = _IRI.match(sparql, start)
+        if iri is not None:
+            value, end = (urljoin(base, iri.group(1)) if base else iri.group(1)), iri.end()
+        else:
+            name = _PNAME.match(masked, start)
+            if name is None or (name.group(1) or "") not in declared:
+                continue  # a variable (or a name the parser refused already)
+            value, end = declared[name.group(1) or ""] + name.group(2), name.end()
+        if value not in allowed:
+            sparql = f"{sparql[:start]}{ox.NamedNode(empty)}{sparql[end:]}"
+    return sparql
+
+
+def _no_graphs(sparql: str) -> str:
+    """Every ``GRAPH … { … }`` of the query wrapped as ``{ GRAPH … { … } FILTER(false) }``, innermost first."""
+    for index in reversed(range(len(_GRAPH.findall(mask(sparql))))):
+        masked = mask(sparql)
+        match = list(_GRAPH.finditer(masked))[index]
+        opening = masked.find("{", match.end())
+        if opening < 0:
+            raise UnsupportedQuery("GRAPH without a group")
+        closing = _closing(masked, opening) + 1
+        sparql = f"{sparql[: match.start()]}{{ {sparql[match.start() : closing]} FILTER(false) }}{sparql[closing:]}"
+    return sparql
 
 
 def without_dataset(sparql: str) -> str:

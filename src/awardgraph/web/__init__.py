@@ -29,7 +29,8 @@ CORS_HEADERS = {
     "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since",
     "Access-Control-Expose-Headers": (
-        "Content-Location, ETag, Last-Modified, Link, Location, Vary, Retry-After, Awardgraph-Truncated"
+        "Content-Location, ETag, Last-Modified, Link, Location, Vary, Retry-After, Awardgraph-Truncated, "
+        "Awardgraph-Unknown-Graphs"
     ),
     "Access-Control-Max-Age": "86400",
 }

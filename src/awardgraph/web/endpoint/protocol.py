@@ -8,9 +8,10 @@ Request styles (W3C SPARQL 1.1 Protocol, section 2.1):
 - ``POST`` with ``Content-Type: application/sparql-query`` and the query as the body (UTF-8)
 
 ``default-graph-uri`` and ``named-graph-uri`` (in the URL, or in the form body) make the protocol dataset, which
-replaces any ``FROM``/``FROM NAMED`` of the query. Without either, a query's own ``FROM`` clauses decide, and a
-query with none sees the union of all named graphs as its default graph. ``timeout`` asks for a time limit shorter
-than the server's. Other parameters the protocol does not define (``format``, ``output``, ``results``, ...) are
+replaces any ``FROM``/``FROM NAMED`` of the query (section 2.1.4). Without either, a query's own ``FROM`` clauses
+decide, and a query with none sees the project's default graph. A graph either names that the dataset does not
+hold is read as empty, never an error (:mod:`awardgraph.web.endpoint.querying`). ``timeout`` asks for a time limit
+shorter than the server's. Other parameters the protocol does not define (``format``, ``output``, ``results``, ...) are
 ignored, as real clients send them.
 """
 

@@ -1,5 +1,6 @@
 """What is checked in a user query before any SPARQL parser sees it: its size, its nesting, and whether it would make
-a store reach outside the dataset (``SERVICE``, graphs that are not local, ``file:`` IRIs).
+a store reach outside the dataset (``SERVICE``, ``file:`` IRIs); and which graphs its dataset names, so that the
+graphs the dataset does not hold are read as empty, never fetched (:func:`held`).
 
 The checks read the query's tokens (:func:`awardgraph.queries.lexer.tokens`: strings, comments and IRIs are whole
 tokens, so ``"SERVICE"`` or ``# FROM <x>`` never count, while ``sErViCe`` after a comment or inside an
@@ -9,7 +10,7 @@ tokens, so ``"SERVICE"`` or ``# FROM <x>`` never count, while ``sErViCe`` after 
 4
 >>> outbound = Outbound(base_iri="https://example.org/", prefixes={}, federation=())
 >>> try:
-...     outbound.check_query("SELECT * { ?s ?p ?o # }\\n OPTIONAL { sErViCe <http://10.0.0.1/> {} } }", set)
+...     outbound.check_query("SELECT * { ?s ?p ?o # }\\n OPTIONAL { sErViCe <http://10.0.0.1/> {} } }")
 ... except Refused as refused:
 ...     print(refused.status, refused.message)
 400 SERVICE (a federated query) is not available on this endpoint: it never sends requests to other servers.
@@ -17,6 +18,7 @@ tokens, so ``"SERVICE"`` or ``# FROM <x>`` never count, while ``sErViCe`` after 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from urllib.parse import urljoin
@@ -78,22 +80,65 @@ def _depth(stream: Iterable[lexer.Token]) -> int:
     return deepest
 
 
-class Outbound:
-    """Refuses what would make a store fetch from elsewhere: ``SERVICE`` (unless its endpoint is in ``federation``),
-    ``FROM``/``FROM NAMED`` and protocol graph parameters that name graphs outside the dataset, ``file:`` IRIs.
+@dataclasses.dataclass(frozen=True)
+class Dataset:
+    """The graphs a query runs over: its default graph is the merge of ``default``, its named graphs ``named``."""
 
-    A graph is local when the dataset holds it or its IRI is under ``base_iri``; ``graphs`` lists the dataset's
-    graphs and is only called when a graph outside the base is named.
+    default: tuple[str, ...]
+    named: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Held:
+    """A dataset with the graphs the store does not hold taken out (``unknown``, in the order first named): they
+    are read as empty graphs, as Oxigraph, Fuseki and Virtuoso read them, and no store is ever asked for them."""
+
+    dataset: Dataset
+    unknown: tuple[str, ...]
+
+
+def held(dataset: Dataset, graphs: Graphs) -> Held:
+    """``dataset`` without the graphs ``graphs()`` does not list: what a store is sent instead of it.
+
+    >>> asked = Dataset(("http://kasei.us/data0.rdf", "urn:g"), ("urn:g", "file:///etc/passwd"))
+    >>> found = held(asked, lambda: {"urn:g"})
+    >>> found.dataset, found.unknown
+    (Dataset(default=('urn:g',), named=('urn:g',)), ('http://kasei.us/data0.rdf', 'file:///etc/passwd'))
+    """
+    if not dataset.default and not dataset.named:
+        return Held(dataset, ())
+    names = graphs()
+    unknown = tuple(dict.fromkeys(g for g in (*dataset.default, *dataset.named) if g not in names))
+    if not unknown:
+        return Held(dataset, ())
+    kept = Dataset(tuple(g for g in dataset.default if g in names), tuple(g for g in dataset.named if g in names))
+    return Held(kept, unknown)
+
+
+class Outbound:
+    """Refuses what would make a store fetch from elsewhere: ``SERVICE`` (unless its endpoint is in ``federation``)
+    and ``file:`` IRIs; and reads the graphs a query's ``FROM``/``FROM NAMED`` clauses name, resolved as the parser
+    would (the query's ``BASE`` and ``PREFIX``, then ``base_iri`` and ``prefixes``).
+
+    A graph named in a dataset (the query's, or the protocol's ``default-graph-uri``/``named-graph-uri``) is never
+    refused, wherever it is: one the dataset does not hold is read as empty and never sent to a store (:func:`held`),
+    ``file:`` IRIs included, so nothing is ever fetched or read for it.
     """
 
     def __init__(self, *, base_iri: str, prefixes: Mapping[str, str], federation: Sequence[str]) -> None:
         self.base_iri, self.prefixes, self.federation = base_iri, dict(prefixes), frozenset(federation)
 
-    def check_query(self, text: str, graphs: Graphs) -> None:
+    def check_query(self, text: str) -> Dataset | None:
+        """Refuse ``SERVICE`` and ``file:`` IRIs (:class:`Refused`); return the query's own dataset, or ``None``
+        when it has no ``FROM``/``FROM NAMED`` clause (or one the parser would refuse: an undeclared prefix)."""
         base, prefixes = self.base_iri, dict(self.prefixes)
         stream = list(lexer.tokens(text, comments=False))
+        default: list[str] = []
+        named: list[str] = []
+        graph_names: set[int] = set()  # the tokens naming a graph in a FROM clause: not refused as files
+        declared = unresolved = False
         for number, token in enumerate(stream):
-            if token.kind == "iri":
+            if token.kind == "iri" and number not in graph_names:
                 _refuse_file(_resolve(token.iri, base))
             keyword = token.keyword
             following = stream[number + 1 : number + 4]
@@ -105,17 +150,18 @@ class Outbound:
             elif keyword == "SERVICE":
                 self._check_service(following, base, prefixes)
             elif keyword == "FROM":
-                target = following[1:] if following and following[0].keyword == "NAMED" else following
+                declared = True
+                is_named = bool(following) and following[0].keyword == "NAMED"
+                target = following[1:] if is_named else following
                 iri = _named(target[0], base, prefixes) if target else None
-                if iri is not None:
-                    self._check_graph(iri, graphs, "FROM")
-
-    def check_dataset(self, default_graphs: Iterable[str], named_graphs: Iterable[str], graphs: Graphs) -> None:
-        """The protocol's ``default-graph-uri`` and ``named-graph-uri`` values must name local graphs too."""
-        for parameter, values in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
-            for value in values:
-                _refuse_file(value)
-                self._check_graph(value, graphs, parameter)
+                if iri is None:
+                    unresolved = True
+                    continue
+                graph_names.add(number + (2 if is_named else 1))
+                (named if is_named else default).append(iri)
+        if not declared or unresolved:
+            return None
+        return Dataset(tuple(default), tuple(named))
 
     def _check_service(self, following: Sequence[lexer.Token], base: str, prefixes: Mapping[str, str]) -> None:
         if not self.federation:
@@ -130,15 +176,6 @@ class Outbound:
             shown = f"<{iri}>" if iri else "an endpoint given by a variable"
             allowed = ", ".join(f"<{url}>" for url in sorted(self.federation))
             raise Refused(400, f"SERVICE {shown} is not allowed; this endpoint may only call {allowed}.")
-
-    def _check_graph(self, iri: str, graphs: Graphs, where: str) -> None:
-        if iri.startswith(self.base_iri) or iri in graphs():
-            return
-        raise Refused(
-            400,
-            f"{where} <{iri}> names a graph this dataset does not hold; graphs are never fetched from elsewhere. "
-            "The service description (GET /sparql) lists the dataset's graphs.",
-        )
 
 
 def _named(token: lexer.Token, base: str, prefixes: Mapping[str, str]) -> str | None:

@@ -3,7 +3,10 @@
 In order (``docs/security.md`` has the why of each):
 
 1. size (413), SPARQL Update (403), nesting (400), what the query would fetch (400):
-   :mod:`awardgraph.web.endpoint.query_checks`;
+   :mod:`awardgraph.web.endpoint.query_checks`; then the dataset: the protocol's (``default-graph-uri``,
+   ``named-graph-uri``) replaces the query's ``FROM``/``FROM NAMED`` (Protocol 2.1.4; the clauses are blanked out
+   before anything looks at them), and the graphs it names that the store does not hold are taken out of it, read
+   as empty and named in the answer's ``Awardgraph-Unknown-Graphs`` header (never an error, never fetched);
 2. the client's share (429): :mod:`awardgraph.web.endpoint.admission`;
 3. the store's answer (:meth:`awardgraph.store.base.Store.answer`), with a deadline, cut at the row and triple limits
    before the response starts (status and truncation are final). How the store keeps the deadline is its own:
@@ -16,8 +19,10 @@ The app's own queries (pages, lists) never come here: they are bounded and run i
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import current_app, request
 
@@ -38,6 +43,8 @@ OFFERED = {"graph": conneg.GRAPH_RESULTS, "table": conneg.TABLE_RESULTS, "boolea
 # THREADS), so that a burst is served while two threads are always left for other clients and the pages
 WAIT_SLOTS = 6
 TRUNCATED = "Awardgraph-Truncated"  # the header of an answer cut at a limit: "rows=10000" or "triples=100000"
+UNKNOWN_GRAPHS = "Awardgraph-Unknown-Graphs"  # the graphs a dataset named that the store does not hold: "<iri>, <iri>"
+UNKNOWN_GRAPHS_LENGTH = 2000  # characters of that header at most: the graphs that do not fit are counted
 
 
 class Querying:
@@ -65,35 +72,59 @@ def querying() -> Querying:
     return current_app.extensions[KEY]  # type: ignore[no-any-return]
 
 
-def answer(build: Build, parsed: protocol.QueryRequest, formats: Formats, limits: Limits) -> Answer:
+@dataclasses.dataclass(frozen=True)
+class Answered:
+    """A user query's answer, and the graphs its dataset named that the store does not hold (read as empty)."""
+
+    answer: Answer
+    unknown_graphs: tuple[str, ...] = ()
+
+
+def answer(build: Build, parsed: protocol.QueryRequest, formats: Formats, limits: Limits) -> Answered:
     """The complete answer to ``parsed`` over ``build``, or a :class:`Problem` saying why there is none."""
     q = querying()
     timeout = _timeout(parsed.timeout, q.settings.query_timeout)
     try:
-        _check(q, build, parsed)
+        asked, unknown = _check(q, build, parsed, formats, limits)
         client = guard.client(request, q.proxies)
         ticket = q.admission.enter(client)
     except query_checks.Refused as refused:
         raise _problem(refused) from None
     started = time.monotonic()
-    asked = UserQuery(
-        parsed.query,
-        q.settings.base_iri,
-        q.prefixes,
-        formats,
-        limits,
-        default_graphs=parsed.default_graphs,
-        named_graphs=parsed.named_graphs,
-    )
     try:
-        return build.store.answer(asked, timeout=timeout)
+        return Answered(build.store.answer(asked, timeout=timeout), unknown)
     except QueryFailed as failed:
         raise _failure(failed, parsed.query, timeout) from None
     finally:
         q.admission.leave(client, ticket, time.monotonic() - started)
 
 
-def _check(q: Querying, build: Build, parsed: protocol.QueryRequest) -> None:
+def unknown_graphs_header(graphs: tuple[str, ...], *, most: int = UNKNOWN_GRAPHS_LENGTH) -> str:
+    """The ``Awardgraph-Unknown-Graphs`` value: each graph as ``<uri>`` (an IRI's other characters percent-encoded,
+    so the header is ASCII), comma-separated, at most ``most`` characters; the graphs that do not fit are counted.
+
+    >>> unknown_graphs_header(("http://e/łódź", "http://e/b"))
+    '<http://e/%C5%82%C3%B3d%C5%BA>, <http://e/b>'
+    >>> unknown_graphs_header(tuple(f"http://e/{n}" for n in range(9)), most=60)
+    '<http://e/0>, <http://e/1>, <http://e/2>, and 6 more'
+    """
+    shown: list[str] = []
+    for number, iri in enumerate(graphs):
+        item = f"<{quote(iri, safe=_IRI_SAFE)}>"
+        tail = f", and {len(graphs) - number} more"
+        if len(", ".join([*shown, item])) + (len(tail) if number + 1 < len(graphs) else 0) > most:
+            return ", ".join(shown) + tail if shown else tail[2:]
+        shown.append(item)
+    return ", ".join(shown)
+
+
+_IRI_SAFE = "!#$%&'()*+,-./:;=?@[]_~"  # printable ASCII an IRI may hold, kept as it is; the rest is percent-encoded
+
+
+def _check(
+    q: Querying, build: Build, parsed: protocol.QueryRequest, formats: Formats, limits: Limits
+) -> tuple[UserQuery, tuple[str, ...]]:
+    """Refuse what must not run; the query to ask the store, and the graphs its dataset names that are not held."""
     query_checks.check_size(parsed.query, max_bytes=q.settings.max_query)
     keyword = lexer.update_keyword(parsed.query)
     if keyword is not None:
@@ -101,13 +132,33 @@ def _check(q: Querying, build: Build, parsed: protocol.QueryRequest) -> None:
             403, f"This endpoint is read-only: {keyword} is SPARQL Update, which it does not accept."
         )
     query_checks.check_depth(parsed.query, max_depth=q.settings.max_depth)
-
-    def graphs() -> set[str]:
-        return build.memo("graph-iris", lambda: _graph_iris(build, q.settings.base_iri))
-
-    q.outbound.check_query(parsed.query, graphs)
-    if parsed.has_dataset:
-        q.outbound.check_dataset(parsed.default_graphs or (), parsed.named_graphs or (), graphs)
+    text = parsed.query
+    if parsed.has_dataset:  # the protocol's dataset replaces the query's, before anything reads its FROM clauses
+        text = lexer.without_dataset(text)
+        q.outbound.check_query(text)
+        dataset: query_checks.Dataset | None = query_checks.Dataset(
+            parsed.default_graphs or (), parsed.named_graphs or ()
+        )
+    else:
+        dataset = q.outbound.check_query(text)
+        if dataset is not None:  # sent as the query's dataset, the graphs not held taken out
+            text = lexer.without_dataset(text)
+    unknown: tuple[str, ...] = ()
+    if dataset is not None:
+        found = query_checks.held(
+            dataset, lambda: build.memo("graph-iris", lambda: _graph_iris(build, q.settings.base_iri))
+        )
+        dataset, unknown = found.dataset, found.unknown
+    asked = UserQuery(
+        text,
+        q.settings.base_iri,
+        q.prefixes,
+        formats,
+        limits,
+        default_graphs=dataset.default if dataset is not None else None,
+        named_graphs=dataset.named if dataset is not None else None,
+    )
+    return asked, unknown
 
 
 def _graph_iris(build: Build, base_iri: str) -> set[str]:

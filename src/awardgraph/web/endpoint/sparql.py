@@ -48,7 +48,8 @@ def endpoint() -> Response:
     if request.method == "GET" and (cached := respond.conditional(build, etag, vary=VARY, max_age=0)):
         return cached
     chosen = {kind: _result_format(offered) for kind, offered in querying.OFFERED.items()}
-    answer = querying.answer(build, parsed, _carriers(chosen), _limits(chosen))
+    answered = querying.answer(build, parsed, _carriers(chosen), _limits(chosen))
+    answer = answered.answer
     fmt = chosen[answer.kind]
     assert fmt is not None
     if fmt is conneg.HTML:
@@ -61,6 +62,8 @@ def endpoint() -> Response:
     if answer.truncated:
         limit = f"triples={answer.count}" if answer.kind == "graph" else f"rows={answer.count}"
         response.headers[querying.TRUNCATED] = limit
+    if answered.unknown_graphs:  # read as empty graphs: say so
+        response.headers[querying.UNKNOWN_GRAPHS] = querying.unknown_graphs_header(answered.unknown_graphs)
     if request.method != "GET":
         response.headers["Vary"] = VARY
         return response
