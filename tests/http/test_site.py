@@ -134,6 +134,19 @@ def test_well_known_void(client: FlaskClient) -> None:
     assert r.status_code == 200 and media_type(r.content_type) == "text/turtle"
 
 
+def test_the_dataset_description_without_accept_is_turtle(client: FlaskClient) -> None:
+    """A harvester that names no media type (CKAN's sends no Accept) gets Turtle; a browser, the page."""
+    for accept in (None, "*/*"):
+        headers = {"Accept": accept} if accept else {}
+        for path in ("/dataset", "/catalog", "/.well-known/void"):
+            r = client.get(path, headers=headers, follow_redirects=True)
+            assert r.status_code == 200 and media_type(r.content_type) == "text/turtle", (path, accept)
+        assert media_type(client.get("/", headers=headers).content_type) == "text/html"  # the landing page
+    r = client.get("/", headers={"Accept": "text/turtle"})
+    assert r.status_code == 303 and r.headers["Location"] == "/dataset" and r.headers["Vary"] == "Accept"
+    assert media_type(client.get("/dataset", headers={"Accept": BROWSER_ACCEPT}).content_type) == "text/html"
+
+
 # --- dumps -----------------------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, redirect, request
 
 from awardgraph import queries
 from awardgraph.config import Settings
@@ -131,9 +131,15 @@ def _page_context() -> dict[str, object]:
 
 @bp.get("/")
 def home() -> Response:
-    """What the dataset is, how big, and where to start."""
+    """What the dataset is, how big, and where to start; a client asking for RDF is sent to the dataset's
+    description (303 See Other), which is what the home page is about."""
     build = served()
-    fmt = respond.pick_format((conneg.HTML,))
+    fmt = respond.pick_format(conneg.DOCUMENT)
+    if fmt is not conneg.HTML:
+        query = request.query_string.decode("latin-1")
+        response = redirect("/dataset" + (f"?{query}" if query else ""), 303)
+        response.headers["Vary"] = "Accept"
+        return response  # type: ignore[return-value]
     lang = respond.page_lang()
     etag = respond.etag_for(build, fmt.key, lang)
     cached = respond.conditional(build, etag)
