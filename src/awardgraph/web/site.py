@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, request
 from awardgraph import queries
 from awardgraph.config import Settings
 from awardgraph.namespaces import prefixes
-from awardgraph.web import conneg, i18n, respond
+from awardgraph.web import conneg, i18n, paths, respond
 from awardgraph.web.documents import documents, present
 from awardgraph.web.errors import Problem
 from awardgraph.web.pages import classlist
@@ -126,7 +126,35 @@ def _page_context() -> dict[str, object]:
 
     lang = respond.page_lang()
     other = next(x for x in i18n.LANGUAGES if x != lang)
-    return {"switch_language": switch_language, "other_language": other, "declared": prefixes(settings().base_iri)}
+    return {
+        "switch_language": switch_language,
+        "other_language": other,
+        "declared": prefixes(settings().base_iri),
+        "language_links": language_links(lang),
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class LanguageLinks:
+    """A page's ``<link>``s between its language versions: ``canonical`` (this version), one ``alternate`` per
+    language (``?lang=``), and ``x-default`` (no ``lang``: the version ``Accept-Language`` picks). Absolute URLs
+    under the base IRI, as in the sitemap; the request's host is never used."""
+
+    canonical: str
+    languages: tuple[tuple[str, str], ...]
+    default: str
+
+
+def language_links(lang: str) -> LanguageLinks:
+    """The language links of the page being answered, in ``lang``, keeping its other parameters."""
+    base = settings().base_iri
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+
+    def url(language: str | None) -> str:
+        args = kept + ([("lang", language)] if language else [])
+        return paths.public_url(request.path, base) + (f"?{urlencode(args)}" if args else "")
+
+    return LanguageLinks(url(lang), tuple((x, url(x)) for x in sorted(i18n.LANGUAGES)), url(None))
 
 
 @bp.get("/")
