@@ -185,6 +185,46 @@ def test_the_editor_works_from_the_keyboard(browser: Browser) -> None:
     assert d.execute_script("return document.querySelector('.CodeMirror').CodeMirror.getValue()").endswith("}")
 
 
+def test_typing_prefixed_terms_asks_no_other_host(browser: Browser) -> None:
+    """Issue 13: YASQE looked prefixes and terms up on lov.linkeddata.es while one typed (refused by the page's
+    policy: console errors). A visitor types a prefix declaration and prefixed terms in every position completion
+    looks at (property, class, a prefix the query does not declare) and asks for completion with Ctrl-Space: nothing
+    goes to another host, the console stays clean, and the dataset's own prefixes are declared as they are typed."""
+    d: WebDriver = browser.driver  # type: ignore[assignment]
+    d.get(browser.site.url + "/sparql?lang=en")
+    wait(d, lambda x: x.find_element(By.ID, "query-editor").is_displayed(), "the editor did not start")
+    editor = d.find_element(By.CSS_SELECTOR, ".CodeMirror textarea")
+    d.execute_script("document.querySelector('.CodeMirror').CodeMirror.setValue('')")
+    d.find_element(By.CSS_SELECTOR, ".CodeMirror").click()
+    typed = [
+        "PREFIX ag: <https://w3id.org/awardgraph/ontology#> ",
+        "SELECT ?x ?name WHERE { ?x a ag:",
+        "Distinction ; ag:",
+        "awardedTo ?who . ?who foaf:",
+        "name ?name ; schema:",
+        "name ?other ; a schema:",
+        "Organization . ?x dcterms:",
+    ]
+    for piece in typed:
+        editor.send_keys(piece)
+        editor.send_keys(Keys.CONTROL, Keys.SPACE)  # completion asked for, in every position
+        editor.send_keys(Keys.ESCAPE)  # and its list (if any) closed, as a visitor who keeps typing
+        time.sleep(0.3)
+    editor.send_keys("title ?t }")
+    time.sleep(1.5)  # anything the typing started has been sent by now
+    browser.shot("11-editor-prefixed-terms")
+    assert browser.foreign_requests() == [], "typing in the editor asked another host"
+    assert browser.console_errors() == [], "typing in the editor logged errors"
+    text = d.execute_script("return document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    for prefix, namespace in (
+        ("foaf", "http://xmlns.com/foaf/0.1/"),
+        ("schema", "http://schema.org/"),
+        ("dcterms", "http://purl.org/dc/terms/"),
+    ):
+        assert f"PREFIX {prefix}: <{namespace}>" in text, text  # the dataset's prefixes, from the page itself
+    assert text.count("PREFIX ag:") == 1, text
+
+
 def test_the_pictures_show_and_lead_to_the_pages_they_draw(browser: Browser) -> None:
     d: WebDriver = browser.driver  # type: ignore[assignment]
     d.get(browser.site.url + "/?lang=en")

@@ -29,10 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CKAN_PYTHON = ROOT / ".venv-ckan" / "bin" / "python"
 PARSE = Path(__file__).with_name("parse.py")
 EU_LICENCE = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
-#: Where the harvester fetches the description. ckanext-dcat sends no Accept header; until /dataset answers such a
-#: request with RDF (the negotiation change of issue 13), the test asks /dataset.ttl, also without Accept. Once that
-#: change is merged this must be "/dataset".
-DESCRIPTION_PATH = "/dataset.ttl"
+#: Where the harvester fetches the description: the dataset's own URL, with no Accept header (as ckanext-dcat sends
+#: none), which gets Turtle.
+DESCRIPTION_PATH = "/dataset"
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
 
 pytestmark = pytest.mark.slow

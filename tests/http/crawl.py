@@ -32,6 +32,8 @@ class Page(HTMLParser):
         self.title = ""
         self.links: list[str] = []
         self.ids: set[str] = set()
+        self.canonical: list[str] = []  # <link rel="canonical">
+        self.hreflang: dict[str, str] = {}  # <link rel="alternate" hreflang> by language
         self._in_title = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -41,6 +43,10 @@ class Page(HTMLParser):
         self._in_title = tag == "title"
         if "id" in found:
             self.ids.add(found["id"])
+        if tag == "link" and found.get("rel") == "canonical":
+            self.canonical.append(found.get("href", ""))
+        if tag == "link" and found.get("rel") == "alternate" and "hreflang" in found:
+            self.hreflang[found["hreflang"]] = found.get("href", "")
         for name in ("href", "src"):
             if name in found:
                 self.links.append(found[name])
@@ -120,6 +126,13 @@ def _read(result: Crawl, url: str, kind: str, body: bytes, base: str, follow: An
         result.anchors[url] = page.ids
         if not page.lang or not page.title.strip():
             result.problems.append(f"{url}: HTML without <html lang> or <title>")
+        if (
+            len(page.canonical) != 1
+            or set(page.hreflang) != {"pl", "en", "x-default"}
+            or page.hreflang.get(page.lang or "") != page.canonical[0]
+            or not all(u.startswith(base) for u in [*page.canonical, *page.hreflang.values()])
+        ):
+            result.problems.append(f"{url}: no canonical and hreflang links (pl, en, x-default) under the base IRI")
         for target in page.links:
             follow(html.unescape(target), url, from_html=True)
     elif kind in RDFLIB_FORMATS:

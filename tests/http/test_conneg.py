@@ -8,6 +8,11 @@ from httphelp import BROWSER_ACCEPT, CHROME_ACCEPT
 from awardgraph.web import conneg
 from awardgraph.web.conneg import DOCUMENT, GRAPH_RESULTS, SERVICE, TABLE_RESULTS
 
+RDFLIB_ANY = (  # what rdflib 7 sends for Graph().parse(url, format="ntriples") and every format it has no Accept for
+    "application/rdf+xml, text/n3, text/turtle, application/n-triples, application/ld+json, application/n-quads, "
+    "application/trix, application/trig"
+)
+
 
 @pytest.mark.parametrize(
     ("accept", "expected"),
@@ -35,10 +40,23 @@ from awardgraph.web.conneg import DOCUMENT, GRAPH_RESULTS, SERVICE, TABLE_RESULT
         ("text/turtle; charset=utf-8; q=0.7, application/rdf+xml; q=0.6", "turtle"),
         ("application/rdf+xml, text/turtle", "turtle"),  # equal q: our order decides, not the list order
         ("text/turtle;q=abc, application/ld+json", "jsonld"),  # a malformed q drops that element
+        # issue 13: text/plain is N-Triples (rdflib's format="nt"), but browsers naming text/html keep the page
+        ("text/plain, */*;q=0.1", "ntriples"),
+        ("text/plain", "ntriples"),
+        ("text/html, text/plain", "html"),
+        ("text/plain, text/html", "html"),
+        ("text/html;q=0.9, text/plain;q=0.8", "html"),
+        ("text/*, text/html;q=0, text/turtle;q=0", "nothing"),  # text/* does not ask for text/plain's N-Triples
+        # several RDF types at one q (rdflib's Accept for ntriples, nquads, media types): N-Triples, read by most
+        (RDFLIB_ANY, "ntriples"),
+        ("text/turtle, application/n-triples", "ntriples"),
     ],
 )
 def test_documents(accept: str | None, expected: str) -> None:
     chosen = conneg.negotiate(accept, DOCUMENT)
+    if expected == "nothing":
+        assert chosen is None
+        return
     assert chosen is not None and chosen.key == expected
 
 
@@ -54,8 +72,14 @@ def test_results_and_service_defaults() -> None:
     assert conneg.negotiate(BROWSER_ACCEPT, TABLE_RESULTS) is conneg.HTML
     assert conneg.negotiate("*/*", GRAPH_RESULTS) is conneg.TURTLE
     assert conneg.negotiate(BROWSER_ACCEPT, GRAPH_RESULTS) is conneg.HTML
-    assert conneg.negotiate(None, SERVICE) is conneg.TURTLE
+    assert conneg.negotiate(None, SERVICE, default=conneg.TURTLE) is conneg.TURTLE  # the view's default
     assert conneg.negotiate(BROWSER_ACCEPT, SERVICE) is conneg.HTML
+    for nothing in (None, "", "*/*", "*/*;q=0.5"):  # a client naming no type gets the view's default
+        assert conneg.negotiate(nothing, DOCUMENT, default=conneg.TURTLE) is conneg.TURTLE
+    for named in (BROWSER_ACCEPT, "text/*", "application/ld+json, */*;q=0.1"):  # anything named: as usual
+        assert conneg.negotiate(named, DOCUMENT, default=conneg.TURTLE) is conneg.negotiate(named, DOCUMENT)
+    assert conneg.negotiate("text/html, text/plain", GRAPH_RESULTS) is conneg.HTML
+    assert conneg.negotiate("text/plain", GRAPH_RESULTS) is conneg.NTRIPLES
 
 
 def test_parse_accept() -> None:

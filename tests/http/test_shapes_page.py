@@ -70,6 +70,8 @@ def test_headers_suffixes_and_cache(client: FlaskClient) -> None:
         "/shapes.jsonld": "application/ld+json",
         "/shapes.rdf": "application/rdf+xml",
         "/shapes.nt": "application/n-triples",
+        "/shapes.trig": "application/trig",  # the triples in the default graph, for clients that ask for quads
+        "/shapes.nq": "application/n-quads",
     }
     for url, media in links.items():
         alternate = client.get(url, headers={"Accept": "image/png"})  # the suffix decides

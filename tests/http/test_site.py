@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,59 @@ def test_well_known_void(client: FlaskClient) -> None:
         assert r.status_code == 303 and r.headers["Location"] == "/dataset"
     r = client.get("/.well-known/void", headers={"Accept": "text/turtle"}, follow_redirects=True)
     assert r.status_code == 200 and media_type(r.content_type) == "text/turtle"
+
+
+def test_the_dataset_description_without_accept_is_turtle(client: FlaskClient) -> None:
+    """A harvester that names no media type (CKAN's sends no Accept) gets Turtle; a browser, the page."""
+    for accept in (None, "*/*"):
+        headers = {"Accept": accept} if accept else {}
+        for path in ("/dataset", "/catalog", "/.well-known/void"):
+            r = client.get(path, headers=headers, follow_redirects=True)
+            assert r.status_code == 200 and media_type(r.content_type) == "text/turtle", (path, accept)
+        assert media_type(client.get("/", headers=headers).content_type) == "text/html"  # the landing page
+    r = client.get("/", headers={"Accept": "text/turtle"})
+    assert r.status_code == 303 and r.headers["Location"] == "/dataset" and r.headers["Vary"] == "Accept"
+    assert media_type(client.get("/dataset", headers={"Accept": BROWSER_ACCEPT}).content_type) == "text/html"
+
+
+LANGUAGE_PAGES = [
+    "/",
+    "/dataset",
+    "/ontology",
+    "/shapes",
+    "/queries",
+    "/sparql",
+    "/search?q=lublin&limit=5",
+    "/doc/person/jan-kowalski",
+    "/graph/site/f01",
+    "/list/schema-person?page=2",
+]
+
+
+@pytest.mark.parametrize("path", LANGUAGE_PAGES)
+def test_pages_link_their_language_versions(client: FlaskClient, path: str) -> None:
+    """``canonical`` (this language's URL), ``alternate`` with ``hreflang`` pl, en and x-default (no ``lang``:
+    Accept-Language decides), absolute under the base IRI as in the sitemap, the page's other parameters kept."""
+    sep = "&" if "?" in path else "?"
+    for lang in ("pl", "en"):
+        page = client.get(f"{path}{sep}lang={lang}", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
+        head = page.split("</head>")[0]
+        canonical = re.findall(r'<link rel="canonical" href="([^"]+)">', head)
+        versions = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', head))
+        url = f"{BASE}{path.lstrip('/')}".replace("&", "&amp;")
+        assert versions == {
+            "pl": f"{url}{sep.replace('&', '&amp;')}lang=pl",
+            "en": f"{url}{sep.replace('&', '&amp;')}lang=en",
+            "x-default": url,
+        }, head
+        assert canonical == [versions[lang]]
+    default = client.get(path, headers={"Accept": BROWSER_ACCEPT, "Accept-Language": "pl"}).get_data(as_text=True)
+    assert f'<link rel="canonical" href="{versions["pl"]}">' in default  # the version Accept-Language picked
+
+
+def test_error_pages_have_no_canonical_link(client: FlaskClient) -> None:
+    page = client.get("/doc/nowhere", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
+    assert 'rel="canonical"' not in page and "hreflang=" not in page.split("<body")[0]
 
 
 # --- dumps -----------------------------------------------------------------------------------------------------

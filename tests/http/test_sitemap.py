@@ -35,7 +35,7 @@ def test_sitemap_lists_every_page_and_document(client: FlaskClient) -> None:
     urls = locs(client, "/sitemap.xml")
     assert len(urls) == len(set(urls))
     paths = [local(u) for u in urls]
-    assert paths[:4] == ["/", "/dataset", "/ontology", "/shapes"]
+    assert paths[:5] == ["/", "/dataset", "/ontology", "/shapes", "/queries"]  # the cookbook too (issue 13)
     for expected in (
         "/doc/person/jan-kowalski",
         "/doc/place/lublin",

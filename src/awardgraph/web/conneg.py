@@ -9,7 +9,14 @@ How a representation is chosen (the same everywhere; ``docs/http-api.md`` draws 
 Each view offers an ordered tuple of formats (:data:`DOCUMENT`, :data:`TABLE_RESULTS`, ...). For one offered
 format the q-value is the one of the most specific media range that matches it (``text/turtle`` over ``text/*``
 over ``*/*``); the highest q wins; equal q-values go to the earlier format in the offer, so ``*/*`` or no
-``Accept`` at all gets the first one.
+``Accept`` at all gets the first one, unless the view names a ``default`` for a request that names no media type
+(no ``Accept``, or ``*/*`` only): the dataset description gives such a client (a harvester) Turtle.
+
+In the documents' offers N-Triples comes right after HTML: it is also Turtle, TriG, N3 and N-Quads, so a client
+that lists several RDF types at the same q (rdflib sends every type it parses when asked for ``ntriples``,
+``nquads`` or a media type) gets the one that most of them read. ``text/plain`` is N-Triples' historic media type
+(rdflib's ``format="nt"`` asks for it): named, it gets N-Triples, answered as ``application/n-triples``; but it is
+a weak name, which loses a tie to a format named by its own type (``text/html, text/plain``: the page).
 
 >>> negotiate("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", DOCUMENT).key
 'html'
@@ -19,6 +26,10 @@ over ``*/*``); the highest q wins; equal q-values go to the earlier format in th
 'turtle'
 >>> negotiate("image/png", DOCUMENT) is None
 True
+>>> negotiate("text/plain, */*;q=0.1", DOCUMENT).key, negotiate("text/turtle, application/n-triples", DOCUMENT).key
+('ntriples', 'ntriples')
+>>> negotiate(None, DOCUMENT, default=TURTLE).key, negotiate("*/*", DOCUMENT, default=TURTLE).key
+('turtle', 'turtle')
 """
 
 from __future__ import annotations
@@ -41,6 +52,8 @@ class Format:
     also: tuple[str, ...] = ()  # other media types a client may ask for to get this one
     rdf: ox.RdfFormat | None = None
     results: ox.QueryResultsFormat | None = None
+    # media types that ask for this one only when named, and lose a tie to a format named by its own type
+    weak: tuple[str, ...] = ()
 
     @property
     def content_type(self) -> str:
@@ -49,7 +62,7 @@ class Format:
 
     @property
     def media_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.also)
+        return (self.media_type, *self.also, *self.weak)
 
 
 HTML = Format("html", "text/html", "HTML", ".html", ("html", "text/html"), ("application/xhtml+xml",))
@@ -69,6 +82,7 @@ NTRIPLES = Format(
     ".nt",
     ("nt", "ntriples", "n-triples", "application/n-triples"),
     rdf=ox.RdfFormat.N_TRIPLES,
+    weak=("text/plain",),  # N-Triples' type before application/n-triples was registered; rdflib still asks for it
 )
 JSONLD = Format(
     "jsonld",
@@ -123,28 +137,38 @@ TSV = Format(
     ("tsv", "text/tab-separated-values"),
     results=ox.QueryResultsFormat.TSV,
 )
+#: TriX (an XML format of named graphs), written by :func:`awardgraph.web.respond.trix_bytes`: only by ``Accept`` or
+#: ``format=`` (no URL suffix, so no link announces it), and with the triples of a document in one unnamed graph.
+TRIX = Format("trix", "application/trix", "TriX", None, ("trix", "application/trix"))
 JSON = Format("json", "application/json", "JSON", ".json", ("json", "application/json"))
 TEXT = Format("text", "text/plain", "text", ".txt", ("text", "txt", "text/plain"))
 
 #: Every format, for looking one up by key.
 FORMATS: dict[str, Format] = {
     f.key: f
-    for f in (HTML, TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG, NQUADS, SPARQL_JSON, SPARQL_XML, CSV, TSV, JSON, TEXT)
+    for f in (HTML, TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG, NQUADS, TRIX, SPARQL_JSON, SPARQL_XML, CSV, TSV, JSON, TEXT)
 }
+#: The formats of an RDF document (the triples of a document; the quad formats keep each statement's graph where
+#: a document has them), in the order ties go: N-Triples first (see the module's documentation).
+RDF_DOCUMENT = (NTRIPLES, TURTLE, JSONLD, RDFXML, TRIG, NQUADS, TRIX)
 
-#: A resource document (``/doc/...``, ``/ontology``, ``/dataset``): HTML first, for ``*/*`` and browsers.
-DOCUMENT = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES)
-#: The document of a thing or a named graph (``/doc/...``, ``/graph/...``): also in the quad formats, which keep
+#: The order formats are listed in for people (links on pages, ``Link`` headers): Turtle before N-Triples.
+SHOWN = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES, TRIG, NQUADS, TRIX)
+#: A catalogue document (``/ontology``, ``/shapes``, ``/dataset``): HTML first, for ``*/*`` and browsers; the quad
+#: formats hold its triples in the default graph (so that rdflib's ``format="trig"`` and the like read it).
+DOCUMENT = (HTML, *RDF_DOCUMENT)
+#: The document of a thing or a named graph (``/doc/...``, ``/graph/...``): the same formats; the quad formats keep
 #: each statement in the named graph of its source.
-RESOURCE = (*DOCUMENT, TRIG, NQUADS)
+RESOURCE = DOCUMENT
 #: CONSTRUCT and DESCRIBE results: Turtle first; HTML only when asked for.
 GRAPH_RESULTS = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG, NQUADS, HTML)
 #: SELECT and ASK results: SPARQL JSON first; HTML only when asked for.
 TABLE_RESULTS = (SPARQL_JSON, SPARQL_XML, CSV, TSV, HTML)
 #: ASK results: CSV and TSV do not define booleans.
 BOOLEAN_RESULTS = (SPARQL_JSON, SPARQL_XML, HTML)
-#: The bare endpoint: the service description to machines, the query page to browsers.
-SERVICE = (TURTLE, JSONLD, RDFXML, NTRIPLES, HTML)
+#: The bare endpoint: the service description to machines (Turtle when no media type is named), the query page to
+#: browsers.
+SERVICE = (*RDF_DOCUMENT, HTML)
 #: A list page (``/list/{class}``): HTML first, then JSON and CSV.
 LIST = (HTML, JSON, CSV)
 #: Error bodies: plain text unless the client prefers HTML or JSON.
@@ -201,26 +225,52 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     return ranges
 
 
-def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
-    """The q-value ``ranges`` give ``fmt``: that of the most specific matching range (0 when none matches)."""
-    best = (0, 0.0)
+def score(ranges: Sequence[MediaRange], fmt: Format) -> tuple[float, bool]:
+    """How much ``ranges`` want ``fmt``: the q-value of the most specific matching range (0 when none matches), and
+    whether that came from one of its own media types rather than a weak one (:attr:`Format.weak`, which counts
+    only when named: ``text/*`` does not ask for N-Triples as ``text/plain``). Higher scores win.
+
+    >>> score(parse_accept("text/*"), NTRIPLES), score(parse_accept("text/plain"), NTRIPLES)
+    ((0.0, False), (1.0, False))
+    >>> score(parse_accept("text/html, text/plain"), HTML)
+    (1.0, True)
+    """
+    best = (0, 0.0, False)
     for media_type in fmt.media_types:
+        weak = media_type in fmt.weak
         for r in ranges:
             specificity = r.specificity(media_type)
-            if specificity and (specificity, r.q) > best:
-                best = (specificity, r.q)
-    return best[1]
+            if specificity and not (weak and specificity < 3):
+                best = max(best, (specificity, r.q, not weak))
+    return best[1], best[2]
 
 
-def negotiate(accept: str | None, offered: Sequence[Format]) -> Format | None:
-    """The offered format the client prefers, or ``None`` if it accepts none of them (answer 406)."""
+def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
+    """The q-value ``ranges`` give ``fmt`` (see :func:`score`)."""
+    return score(ranges, fmt)[0]
+
+
+def names_nothing(ranges: Sequence[MediaRange]) -> bool:
+    """Whether an ``Accept`` header (parsed) names no media type: absent, empty, or ``*/*`` only.
+
+    >>> names_nothing(parse_accept(None)), names_nothing(parse_accept("*/*")), names_nothing(parse_accept("text/*"))
+    (True, True, False)
+    """
+    return all(r.type == "*" for r in ranges) and any(r.q > 0 for r in ranges)
+
+
+def negotiate(accept: str | None, offered: Sequence[Format], *, default: Format | None = None) -> Format | None:
+    """The offered format the client prefers, or ``None`` if it accepts none of them (answer 406); ``default`` (if
+    offered) for a client that names no media type (:func:`names_nothing`)."""
     ranges = parse_accept(accept)
+    if default is not None and default in offered and names_nothing(ranges):
+        return default
     best: Format | None = None
-    best_q = 0.0
+    best_score = (0.0, True)
     for fmt in offered:
-        q = quality(ranges, fmt)
-        if q > best_q:
-            best, best_q = fmt, q
+        scored = score(ranges, fmt)
+        if scored[0] > 0 and (best is None or scored > best_score):
+            best, best_score = fmt, scored
     return best
 
 
@@ -251,11 +301,35 @@ def split_suffix(path: str, offered: Sequence[Format]) -> tuple[str, Format | No
 
 
 def choose(
-    offered: Sequence[Format], *, accept: str | None, name: str | None = None, fixed: Format | None = None
+    offered: Sequence[Format],
+    *,
+    accept: str | None,
+    name: str | None = None,
+    fixed: Format | None = None,
+    default: Format | None = None,
 ) -> Format | None:
-    """Suffix, then ``format=``, then ``Accept``: the one rule every view follows."""
+    """Suffix, then ``format=``, then ``Accept``: the one rule every view follows (``default``: see
+    :func:`negotiate`)."""
     if fixed is not None:
         return fixed if fixed in offered else None
     if name:
         return by_name(name, offered)
-    return negotiate(accept, offered)
+    return negotiate(accept, offered, default=default)
+
+
+def shown(offered: Sequence[Format]) -> tuple[Format, ...]:
+    """``offered`` in the order of :data:`SHOWN` (formats it does not list after those, in their order).
+
+    >>> [f.key for f in shown(DOCUMENT)]
+    ['html', 'turtle', 'jsonld', 'rdfxml', 'ntriples', 'trig', 'nquads', 'trix']
+    """
+    return tuple(sorted(offered, key=lambda f: SHOWN.index(f) if f in SHOWN else len(SHOWN)))
+
+
+def suffixes(offered: Sequence[Format]) -> tuple[str, ...]:
+    """The URL suffixes of ``offered``, for a route that takes them.
+
+    >>> suffixes(DOCUMENT)
+    ('.html', '.nt', '.ttl', '.jsonld', '.rdf', '.trig', '.nq')
+    """
+    return tuple(f.suffix for f in offered if f.suffix)

@@ -45,6 +45,7 @@ class Problem(Exception):
 def not_acceptable(offered: Sequence[conneg.Format], url_for_format: Mapping[str, str] | None = None) -> Problem:
     """The 406 for a request none of ``offered`` satisfies, listing each format (and its URL when it has one)."""
     urls = url_for_format or {}
+    offered = conneg.shown(offered)
     names = ", ".join(f.media_type for f in offered)
     return Problem(
         406,

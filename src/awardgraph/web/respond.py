@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 from flask import Response, current_app, render_template, request
@@ -28,10 +29,17 @@ def page_lang() -> str:
 
 
 def pick_format(
-    offered: Sequence[conneg.Format], *, fixed: conneg.Format | None = None, urls: Mapping[str, str] | None = None
+    offered: Sequence[conneg.Format],
+    *,
+    fixed: conneg.Format | None = None,
+    urls: Mapping[str, str] | None = None,
+    default: conneg.Format | None = None,
 ) -> conneg.Format:
-    """The format to answer in (suffix, then ``format=``, then ``Accept``), or a 406 :class:`Problem`."""
-    fmt = conneg.choose(offered, accept=request.headers.get("Accept"), name=request.args.get("format"), fixed=fixed)
+    """The format to answer in (suffix, then ``format=``, then ``Accept``), or a 406 :class:`Problem`; ``default``
+    for a client that names no media type (see :func:`awardgraph.web.conneg.negotiate`)."""
+    fmt = conneg.choose(
+        offered, accept=request.headers.get("Accept"), name=request.args.get("format"), fixed=fixed, default=default
+    )
     if fmt is None:
         raise not_acceptable(offered, urls)
     return fmt
@@ -47,10 +55,19 @@ def page_number(parameter: str) -> int:
     return int(raw)
 
 
+def suffix_rule(offered: Sequence[conneg.Format]) -> str:
+    """The route part that takes the URL suffix of any of ``offered`` as ``suffix``.
+
+    >>> suffix_rule((conneg.HTML, conneg.TURTLE, conneg.TRIX))
+    "<any('.html', '.ttl'):suffix>"
+    """
+    return f"<any({', '.join(repr(s) for s in conneg.suffixes(offered))}):suffix>"
+
+
 def alternates(base_path: str, formats: Iterable[conneg.Format], *, page: str = "") -> dict[str, str]:
     """Format key -> the URL of that format of a document at ``base_path`` (by suffix), ``page`` (a query string
     such as ``?page=2``, or nothing) appended."""
-    return {f.key: f"{base_path}{f.suffix}{page}" for f in formats if f.suffix}
+    return {f.key: f"{base_path}{f.suffix}{page}" for f in conneg.shown(tuple(formats)) if f.suffix}
 
 
 def link_header(urls: Mapping[str, str], pages: Mapping[str, str] | None = None) -> str:
@@ -77,13 +94,86 @@ def not_modified(etag: str, built: dt.datetime) -> bool:
     return since is not None and built <= since
 
 
+def parse_file(data: bytes, base_iri: str) -> list[ox.Triple]:
+    """The triples of a build's Turtle file (its description, its shapes), with each blank node named by its place
+    (``b0``, ``b1``, ...): the parser names them at random, and every worker must write the same bytes under one
+    strong ``ETag``.
+
+    >>> first, again = (parse_file(b"<s> <p> [ <q> 1 ], [ <q> 2 ] .", "http://e.org/") for _ in range(2))
+    >>> first == again, sorted({str(t.subject) for t in first if isinstance(t.subject, ox.BlankNode)})
+    (True, ['_:b0', '_:b1'])
+    """
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term: ox.BlankNode) -> ox.BlankNode:
+        return names.setdefault(term, ox.BlankNode(f"b{len(names)}"))
+
+    triples = []
+    for quad in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base_iri):
+        s, p, o = quad.subject, quad.predicate, quad.object
+        triples.append(
+            ox.Triple(
+                stable(s) if isinstance(s, ox.BlankNode) else s, p, stable(o) if isinstance(o, ox.BlankNode) else o
+            )
+        )
+    return triples
+
+
 def rdf_bytes(
     triples: Sequence[ox.Triple] | Sequence[ox.Quad], fmt: conneg.Format, prefixes: Mapping[str, str]
 ) -> bytes:
     """``triples`` (or quads, for a quad format) in an RDF format, by pyoxigraph's serializers, declaring only the
-    prefixes they use."""
+    prefixes they use (TriX: :func:`trix_bytes`)."""
+    if fmt is conneg.TRIX:
+        return trix_bytes(triples)
     assert fmt.rdf is not None
     return ox.serialize(triples, format=fmt.rdf, prefixes=used_prefixes(triples, prefixes)) or b""
+
+
+TRIX_NS = "http://www.w3.org/2004/03/trix/trix-1/"
+
+
+def trix_bytes(statements: Sequence[ox.Triple] | Sequence[ox.Quad]) -> bytes:
+    """``statements`` as TriX (https://www.hpl.hp.com/techreports/2004/HPL-2004-56.html): triples in one unnamed
+    graph, quads in one graph per graph name (the default graph unnamed). pyoxigraph has no TriX writer.
+
+    >>> s, p = ox.NamedNode("http://e.org/s"), ox.NamedNode("http://e.org/p")
+    >>> print(trix_bytes([ox.Triple(s, p, ox.Literal("<&>", language="pl"))]).decode())
+    <?xml version="1.0" encoding="utf-8"?>
+    <TriX xmlns="http://www.w3.org/2004/03/trix/trix-1/">
+    <graph>
+    <triple><uri>http://e.org/s</uri><uri>http://e.org/p</uri><plainLiteral xml:lang="pl">&lt;&amp;&gt;</plainLiteral></triple>
+    </graph>
+    </TriX>
+    <BLANKLINE>
+    """  # noqa: E501
+    graphs: dict[str | None, list[ox.Triple]] = {}
+    for statement in statements:
+        if isinstance(statement, ox.Quad):
+            graph = statement.graph_name
+            key = graph.value if isinstance(graph, ox.NamedNode) else None
+            graphs.setdefault(key, []).append(statement.triple)
+        else:
+            graphs.setdefault(None, []).append(statement)
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<TriX xmlns="{TRIX_NS}">']
+    for name, triples in graphs.items():
+        lines.append("<graph>" + (f"<uri>{escape(name)}</uri>" if name is not None else ""))
+        lines += ["<triple>" + "".join(_trix_term(term) for term in triple) + "</triple>" for triple in triples]
+        lines.append("</graph>")
+    lines.append("</TriX>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _trix_term(term: object) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<id>{escape(term.value)}</id>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<plainLiteral xml:lang={quoteattr(term.language)}>{escape(term.value)}</plainLiteral>"
+        return f"<typedLiteral datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</typedLiteral>"
+    raise ValueError(f"TriX has no way to write {term!r}")
 
 
 def html(template: str, **context: object) -> str:
@@ -137,7 +227,7 @@ class Negotiated:
 
     def not_modified(self) -> Response | None:
         """A 304 answer when the client's copy is current, else ``None``."""
-        return conditional(self.build, self.etag, content_location=self.urls[self.fmt.key], links=self.urls)
+        return conditional(self.build, self.etag, content_location=self.urls.get(self.fmt.key), links=self.urls)
 
     def rdf(self, triples: Sequence[ox.Triple], base_iri: str) -> bytes:
         """``triples`` in the negotiated RDF format, with the project's prefixes but ``id:`` and ``g:``."""
@@ -147,15 +237,18 @@ class Negotiated:
     def answer(self, body: str | bytes) -> Response:
         """``body`` in the negotiated format, with the caching and linked-data headers."""
         response = current_app.response_class(body, content_type=self.fmt.content_type)
-        return finish(response, self.build, etag=self.etag, content_location=self.urls[self.fmt.key], links=self.urls)
+        return finish(
+            response, self.build, etag=self.etag, content_location=self.urls.get(self.fmt.key), links=self.urls
+        )
 
 
-def negotiate_document(build: Build, name: str, suffix: str) -> Negotiated:
+def negotiate_document(build: Build, name: str, suffix: str, *, default: conneg.Format | None = None) -> Negotiated:
     """Negotiate the catalogue document ``/{name}`` (asked for as ``/{name}{suffix}``) in :data:`conneg.DOCUMENT`'s
-    formats: the suffix, then ``format=``, then ``Accept`` (a 406 :class:`Problem` when none fits)."""
+    formats: the suffix, then ``format=``, then ``Accept`` (a 406 :class:`Problem` when none fits); ``default`` for
+    a client that names no media type."""
     _, fixed = conneg.split_suffix(f"{name}{suffix}", conneg.DOCUMENT)
     urls = alternates(f"/{name}", conneg.DOCUMENT)
-    fmt = pick_format(conneg.DOCUMENT, fixed=fixed, urls=urls)
+    fmt = pick_format(conneg.DOCUMENT, fixed=fixed, urls=urls, default=default)
     lang = page_lang()
     return Negotiated(build, fmt, lang, etag_for(build, fmt.key, lang if fmt is conneg.HTML else ""), urls)
 

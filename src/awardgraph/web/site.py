@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, redirect, request
 
 from awardgraph import queries
 from awardgraph.config import Settings
 from awardgraph.namespaces import prefixes
-from awardgraph.web import conneg, i18n, respond
+from awardgraph.web import conneg, i18n, paths, respond
 from awardgraph.web.catalogue import schemaorg
 from awardgraph.web.documents import documents, present
 from awardgraph.web.errors import Problem
@@ -127,14 +127,48 @@ def _page_context() -> dict[str, object]:
 
     lang = respond.page_lang()
     other = next(x for x in i18n.LANGUAGES if x != lang)
-    return {"switch_language": switch_language, "other_language": other, "declared": prefixes(settings().base_iri)}
+    return {
+        "switch_language": switch_language,
+        "other_language": other,
+        "declared": prefixes(settings().base_iri),
+        "language_links": language_links(lang),
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class LanguageLinks:
+    """A page's ``<link>``s between its language versions: ``canonical`` (this version), one ``alternate`` per
+    language (``?lang=``), and ``x-default`` (no ``lang``: the version ``Accept-Language`` picks). Absolute URLs
+    under the base IRI, as in the sitemap; the request's host is never used."""
+
+    canonical: str
+    languages: tuple[tuple[str, str], ...]
+    default: str
+
+
+def language_links(lang: str) -> LanguageLinks:
+    """The language links of the page being answered, in ``lang``, keeping its other parameters."""
+    base = settings().base_iri
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+
+    def url(language: str | None) -> str:
+        args = kept + ([("lang", language)] if language else [])
+        return paths.public_url(request.path, base) + (f"?{urlencode(args)}" if args else "")
+
+    return LanguageLinks(url(lang), tuple((x, url(x)) for x in sorted(i18n.LANGUAGES)), url(None))
 
 
 @bp.get("/")
 def home() -> Response:
-    """What the dataset is, how big, and where to start."""
+    """What the dataset is, how big, and where to start; a client asking for RDF is sent to the dataset's
+    description (303 See Other), which is what the home page is about."""
     build = served()
-    fmt = respond.pick_format((conneg.HTML,))
+    fmt = respond.pick_format(conneg.DOCUMENT)
+    if fmt is not conneg.HTML:
+        query = request.query_string.decode("latin-1")
+        response = redirect("/dataset" + (f"?{query}" if query else ""), 303)
+        response.headers["Vary"] = "Accept"
+        return response  # type: ignore[return-value]
     lang = respond.page_lang()
     etag = respond.etag_for(build, fmt.key, lang)
     cached = respond.conditional(build, etag)

@@ -41,11 +41,13 @@ class Download:
 
 
 @bp.get("/dataset")
-@bp.get("/dataset<any('.ttl', '.jsonld', '.rdf', '.nt', '.html'):suffix>")
+@bp.get(f"/dataset{respond.suffix_rule(conneg.DOCUMENT)}")
 def dataset(suffix: str = "") -> Response:
-    """The dataset description, negotiated (HTML, Turtle, JSON-LD, RDF/XML, N-Triples)."""
+    """The dataset description, negotiated (HTML, Turtle, JSON-LD, RDF/XML, N-Triples, TriG, N-Quads, TriX); Turtle
+    for a client that names no media type (no ``Accept``, or ``*/*`` only: harvesters such as CKAN's DCAT harvester
+    send none), the page for browsers."""
     build = served()
-    doc = respond.negotiate_document(build, "dataset", suffix)
+    doc = respond.negotiate_document(build, "dataset", suffix, default=conneg.TURTLE)
     if (cached := doc.not_modified()) is not None:
         return cached
     if doc.fmt is conneg.TURTLE:
@@ -60,7 +62,8 @@ def dataset(suffix: str = "") -> Response:
 @bp.get("/.well-known/void")
 @bp.get("/catalog")
 def to_dataset() -> Response:
-    """VoID's well-known address (and the DCAT catalogue) lead to the dataset description."""
+    """VoID's well-known address (and the DCAT catalogue) lead to the dataset description (which negotiates again:
+    Turtle for a client that names no media type)."""
     response = redirect("/dataset", 303)
     response.headers["Vary"] = "Accept"
     return response  # type: ignore[return-value]
@@ -101,7 +104,7 @@ def description(build: Build) -> list[ox.Triple]:
 
     def parse() -> list[ox.Triple]:
         data = build.description_turtle()
-        return [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=settings().base_iri)]
+        return respond.parse_file(data, settings().base_iri)
 
     return build.memo("description-file", parse)
 
@@ -158,7 +161,7 @@ def _page(build: Build, lang: str, urls: dict[str, str]) -> str:
         properties=rows,
         downloads=downloads(build),
         urls=urls,
-        formats=conneg.DOCUMENT,
+        formats=conneg.shown(conneg.DOCUMENT),
         manifest=build.manifest,
         licences=[p.node(lic) for lic in _licences(build, triples)],
         schema_org=schemaorg.dataset_jsonld(triples, settings().base_iri, lang),

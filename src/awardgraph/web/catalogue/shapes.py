@@ -22,9 +22,10 @@ bp = Blueprint("shapes", __name__)
 
 
 @bp.get("/shapes")
-@bp.get("/shapes<any('.ttl', '.jsonld', '.rdf', '.nt', '.html'):suffix>")
+@bp.get(f"/shapes{respond.suffix_rule(conneg.DOCUMENT)}")
 def shapes(suffix: str = "") -> Response:
-    """The shapes, negotiated: HTML documentation, Turtle, JSON-LD, RDF/XML or N-Triples."""
+    """The shapes, negotiated: HTML documentation or RDF (Turtle, JSON-LD, RDF/XML, N-Triples, TriG,
+    N-Quads, TriX)."""
     build = served()
     doc = respond.negotiate_document(build, "shapes", suffix)
     if (cached := doc.not_modified()) is not None:
@@ -46,7 +47,7 @@ def shape_triples(build: Build) -> list[ox.Triple]:
 
     def parse() -> list[ox.Triple]:
         data = build.shapes_turtle() or b""
-        return [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=settings().base_iri)]
+        return respond.parse_file(data, settings().base_iri)
 
     return build.memo("shapes-file", parse)
 
@@ -60,5 +61,5 @@ def _page(build: Build, lang: str, urls: dict[str, str]) -> str:
         about=documenter.shapes_graph(f"{settings().base_iri}shapes"),
         shapes=documenter.node_shapes(),
         urls=urls,
-        formats=conneg.DOCUMENT,
+        formats=conneg.shown(conneg.DOCUMENT),
     )

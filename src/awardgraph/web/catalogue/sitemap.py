@@ -1,9 +1,10 @@
 """``/sitemap.xml`` (the sitemaps.org protocol) and ``/robots.txt``, for search engines and other crawlers.
 
 The sitemap lists every page and document of the build: the home page, the dataset description, the ontology, the
-shapes, each page of each class list, each named graph and the document of every thing under ``{base}id/``. Local
-paths come from the canonical IRIs (:func:`awardgraph.web.paths.local_path`); the protocol wants absolute URLs, so
-each one is written under the base IRI (:func:`awardgraph.web.paths.public_url`), never under the request's host.
+shapes, the cookbook (``/queries``), each page of each class list, each named graph and the document of every
+thing under ``{base}id/``. Local paths come from the canonical IRIs (:func:`awardgraph.web.paths.local_path`); the
+protocol wants absolute URLs, so each one is written under the base IRI (:func:`awardgraph.web.paths.public_url`),
+never under the request's host.
 Past :data:`URLS_PER_FILE` URLs, ``/sitemap.xml`` is a sitemap index of ``/sitemap-N.xml`` files.
 """
 
@@ -33,6 +34,7 @@ def entries(build: Build) -> list[str]:
         graphs = [str(r["g"].value) for r in queries.select(build.store, "graphs", base_iri=base)]
         found = ["/", "/dataset"] + (["/ontology"] if f"{base}ontology" in graphs else [])
         found += ["/shapes"] if build.shapes_turtle() is not None else []
+        found += ["/queries"]
         for cls in classlist.classes(build, base).values():
             last = Paging(1, cls.count, lists.PAGE_SIZE).last
             found += [cls.path + (f"?page={n}" if n > 1 else "") for n in range(1, last + 1)]

@@ -42,9 +42,10 @@ class Term:
 
 
 @bp.get("/ontology")
-@bp.get("/ontology<any('.ttl', '.jsonld', '.rdf', '.nt', '.html'):suffix>")
+@bp.get(f"/ontology{respond.suffix_rule(conneg.DOCUMENT)}")
 def ontology(suffix: str = "") -> Response:
-    """The ontology, negotiated: HTML documentation, Turtle, JSON-LD, RDF/XML or N-Triples."""
+    """The ontology, negotiated: HTML documentation or RDF (Turtle, JSON-LD, RDF/XML, N-Triples, TriG,
+    N-Quads, TriX)."""
     build = served()
     doc = respond.negotiate_document(build, "ontology", suffix)
     if (cached := doc.not_modified()) is not None:
@@ -55,7 +56,12 @@ def ontology(suffix: str = "") -> Response:
     if doc.fmt is conneg.HTML:
         sections, about = documentation(build, triples, doc.lang)
         body: str | bytes = respond.html(
-            "ontology.html", lang=doc.lang, sections=sections, about=about, urls=doc.urls, formats=conneg.DOCUMENT
+            "ontology.html",
+            lang=doc.lang,
+            sections=sections,
+            about=about,
+            urls=doc.urls,
+            formats=conneg.shown(conneg.DOCUMENT),
         )
     else:
         body = doc.rdf(triples, settings().base_iri)

@@ -8,6 +8,8 @@ middleware sits in front of the Flask app for ``GET``/``HEAD`` of those paths:
   nothing else of a request), and the build being served (one ``readlink`` for a store directory);
 - a miss goes to the app; a ``200`` carrying the build's ``ETag`` is kept with its headers, its body, and the body
   gzip-compressed once (:data:`GZIP_FROM` bytes and more);
+- a ``HEAD`` is a ``GET`` without the body: on a miss the app answers the ``GET`` (which is kept), so both carry the
+  same headers;
 - a hit is answered from memory: ``304`` when ``If-None-Match`` (weak comparison) or ``If-Modified-Since`` says the
   client's copy is current, else the body, gzipped when the client accepts it (``Vary: Accept-Encoding``);
 - memory is bounded: least recently used entries go past ``max_bytes``; a new build empties the cache.
@@ -85,11 +87,11 @@ class DocumentCache:
         )
         entry = self._get(build, key)
         if entry is None:
-            if method == "HEAD":
-                return self.app(environ, start_response)
-            filled = self._fill(environ, start_response, build, key)
+            # a HEAD is answered as the GET would be: the app makes the GET's answer, which is kept, and its headers
+            # are sent without the body
+            filled = self._fill({**environ, "REQUEST_METHOD": "GET"}, start_response, build, key)
             if not isinstance(filled, Entry):
-                return [filled]
+                return [] if method == "HEAD" else [filled]
             entry = filled
         return _answer(entry, environ, start_response)
 

@@ -93,7 +93,7 @@ def answer(iri: str, path: str, fixed: conneg.Format | None, describe: Describer
     lang = respond.page_lang()
     lists = factpages.page_numbers() if fmt is conneg.HTML else ()  # the pages of a graph's or source's lists
     etag = respond.etag_for(build, fmt.key, lang if fmt is conneg.HTML else "", str(page), *lists)
-    headers: dict[str, Any] = {"content_location": urls[fmt.key], "links": urls}
+    headers: dict[str, Any] = {"content_location": urls.get(fmt.key), "links": urls}
     cached = respond.conditional(build, etag, **headers)
     if cached is not None:
         return cached
@@ -129,7 +129,7 @@ def _html(build: Build, description: documents.Description, urls: dict[str, str]
         "resource.html",
         page=page,
         urls=urls,
-        formats=conneg.RESOURCE,
+        formats=conneg.shown(conneg.RESOURCE),
         jsonld=jsonld,
         lang=lang,
         query=query,
@@ -140,7 +140,7 @@ def _html(build: Build, description: documents.Description, urls: dict[str, str]
 
 
 def _not_found(iri: str, fmt: conneg.Format) -> Response:
-    if fmt.rdf is None:
+    if fmt is conneg.HTML:
         raise Problem(404, f"{iri} is not described in this dataset.")
     if fmt is conneg.TURTLE:  # a comment naming the IRI, only if it is one (no line breaks to escape the comment)
         named = f" <{iri}>" if _valid(iri) else ""

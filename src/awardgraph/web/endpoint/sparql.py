@@ -28,6 +28,7 @@ bp = Blueprint("sparql", __name__)
 
 HTML_ROWS = 2000
 VARY = "Accept, Accept-Language"
+SAFE = ("GET", "HEAD")  # HEAD answers as GET does, without the body
 # the format an HTML page's results travel in from the query process
 HTML_CARRIERS = {"table": conneg.SPARQL_JSON, "boolean": conneg.SPARQL_JSON, "graph": conneg.NTRIPLES}
 
@@ -35,7 +36,9 @@ HTML_CARRIERS = {"table": conneg.SPARQL_JSON, "boolean": conneg.SPARQL_JSON, "gr
 @bp.route("/sparql", methods=["GET", "POST"])
 @bp.route("/sparql/", methods=["GET", "POST"])
 def endpoint() -> Response:
-    """One query operation (GET or POST), or the service description / query page for a bare GET."""
+    """One query operation (GET or POST), or the service description / query page for a bare GET.
+
+    HEAD is a GET without the body: a query is run to know what GET would answer (status, type, length, ETag)."""
     build = served()
     parsed = _parse()
     if parsed is None:
@@ -45,7 +48,7 @@ def endpoint() -> Response:
         *(request.headers.get(h, "") for h in ("Accept", "Accept-Language")),
     )
     etag = respond.etag_for(build, *varies)
-    if request.method == "GET" and (cached := respond.conditional(build, etag, vary=VARY, max_age=0)):
+    if request.method in SAFE and (cached := respond.conditional(build, etag, vary=VARY, max_age=0)):
         return cached
     chosen = {kind: _result_format(offered) for kind, offered in querying.OFFERED.items()}
     answered = querying.answer(build, parsed, _carriers(chosen), _limits(chosen))
@@ -64,7 +67,7 @@ def endpoint() -> Response:
         response.headers[querying.TRUNCATED] = limit
     if answered.unknown_graphs:  # read as empty graphs: say so
         response.headers[querying.UNKNOWN_GRAPHS] = querying.unknown_graphs_header(answered.unknown_graphs)
-    if request.method != "GET":
+    if request.method not in SAFE:
         response.headers["Vary"] = VARY
         return response
     return respond.finish(response, build, etag=etag, vary=VARY, max_age=0)
@@ -74,7 +77,7 @@ def _parse() -> protocol.QueryRequest | None:
     direct = request.mimetype == protocol.DIRECT
     try:
         return protocol.parse_request(
-            request.method,
+            "GET" if request.method == "HEAD" else request.method,
             request.mimetype or None,
             request.mimetype_params.get("charset"),
             request.args.to_dict(flat=False),
@@ -146,8 +149,9 @@ def _result_formats() -> list[conneg.Format]:
 
 
 def _service(build: Build) -> Response:
-    """Bare GET: the service description (RDF) to machines, the query page to browsers."""
-    fmt = respond.pick_format(conneg.SERVICE)
+    """Bare GET: the service description (RDF; Turtle when no media type is named) to machines, the query page to
+    browsers."""
+    fmt = respond.pick_format(conneg.SERVICE, default=conneg.TURTLE)
     if fmt is conneg.HTML:
         example = queries.text("example")
         body: str | bytes = respond.html("sparql.html", query=example, results=None, formats=_result_formats())
@@ -156,4 +160,8 @@ def _service(build: Build) -> Response:
         body = respond.rdf_bytes(triples, fmt, prefixes(settings().base_iri))
     response = current_app.response_class(body, content_type=fmt.content_type)
     response.headers["Vary"] = VARY
+    # the description's other formats, which rdflib follows for JSON-LD when its Accept got another one
+    response.headers["Link"] = respond.link_header(
+        {f.key: f"/sparql?format={f.names[0]}" for f in conneg.shown(conneg.SERVICE) if f is not conneg.HTML}
+    )
     return response

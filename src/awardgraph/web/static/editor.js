@@ -1,7 +1,7 @@
 // Starts YASGUI on /sparql in place of the plain form (which stays for browsers without script). Everything it
 // needs comes from this site: queries go to this site's /sparql, nothing is fetched from prefix.cc, LOV or a CORS
-// proxy, result links to this dataset's IRIs open this site's pages, and the address bar always carries the
-// query (a permalink).
+// proxy (completion knows variables and the dataset's prefixes only), result links to this dataset's IRIs open
+// this site's pages, and the address bar always carries the query (a permalink).
 (function () {
   "use strict";
   var host = document.getElementById("query-editor");
@@ -17,6 +17,23 @@
   host.hidden = false;
 
   window.Yasgui.defaults.yasqe.value = initial; // a new tab starts with the page's query
+
+  // Completion from this page only. YASQE's property and class completers ask lov.linkeddata.es, and its prefix
+  // completer (bundled prefixes, then autocomplete() of every completer: that is how typing "foaf:" reached LOV)
+  // would declare prefixes the dataset does not use. Only two are on: variables, and the dataset's own prefixes
+  // (typing "ag:" adds its PREFIX line). The options are deep-merged by array index with YASQE's defaults (all four
+  // completers), so the defaults are emptied first; each tab's editor is checked again in follow().
+  var Yasqe = window.Yasgui.Yasqe;
+  var COMPLETERS = ["variables", "dataset-prefixes"];
+  Yasqe.forkAutocompleter("prefixes", {
+    name: "dataset-prefixes",
+    persistenceId: "awardgraph-dataset-prefixes",
+    get: Object.keys(config.prefixes).sort().map(function (name) {
+      return name + ": <" + config.prefixes[name] + ">";
+    })
+  }, false);
+  Yasqe.defaults.autocompleters = [];
+  window.Yasgui.defaults.yasqe.autocompleters = [];
   var yasgui = new window.Yasgui(document.getElementById("yasgui"), {
     requestConfig: {
       endpoint: endpoint,
@@ -33,7 +50,7 @@
     autofocus: true,
     yasqe: {
       value: initial,
-      autocompleters: ["variables"],
+      autocompleters: COMPLETERS.slice(),
       prefixCcApi: null,
       showQueryButton: true
     },
@@ -95,7 +112,14 @@
     if (found) yasqe.addPrefixes(missing);
   }
 
+  function onlyOurCompleters(yasqe) {
+    yasqe.config.autocompleters.slice().forEach(function (name) {
+      if (COMPLETERS.indexOf(name) < 0) yasqe.disableCompleter(name);
+    });
+  }
+
   function follow(tab) {
+    onlyOurCompleters(tab.getYasqe());
     declarePrefixes(tab.getYasqe());
     // Tab and Shift-Tab move the focus on instead of indenting: the editor is no keyboard trap
     tab.getYasqe().addKeyMap({ Tab: false, "Shift-Tab": false });
