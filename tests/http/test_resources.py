@@ -199,7 +199,7 @@ def test_description(client: FlaskClient) -> None:
     # the document's own metadata
     assert (doc, FOAF.primaryTopic, DISTINCTION) in g
     assert (doc, VOID.inDataset, URIRef(f"{BASE}dataset")) in g
-    assert (doc, DCTERMS.license, URIRef("http://creativecommons.org/licenses/by/4.0/")) in g
+    assert (doc, DCTERMS.license, URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")) in g
 
 
 def test_inbound_links(client: FlaskClient) -> None:
