@@ -5,8 +5,8 @@ for any request to another host, and screenshots saved as test artifacts.
 Chromium is told to send everything through a proxy that is a listener of the test's own (loopback addresses
 bypass proxies): a request to any other host reaches the trap, which records it and closes the connection.
 Chromium's own DevTools network events are recorded too, so a page that tried to reach another host fails its
-test either way. Chromium itself (not the pages) still calls Google's account service at start whatever the flags
-(Debian's build, headless): those connections, to :data:`BROWSER_SERVICES` only, are not the site's doing and are
+test either way. Chromium itself (not the pages) still calls Google's account service at start, and now and then
+its updater, whatever the flags (Debian's build, headless): those connections, to :data:`BROWSER_SERVICES` only, are not the site's doing and are
 left out of the trap's check; the DevTools events, which see every request a page makes, have no such exception.
 """
 
@@ -38,7 +38,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(os.environ.get("AWARDGRAPH_ARTIFACTS") or Path(__file__).parent / "artifacts")
 READY_SECONDS = 60
-BROWSER_SERVICES = (b"CONNECT accounts.google.com:443 ",)
+# Google's account service at start, and (now and then, despite --disable-component-update) the updater's check
+BROWSER_SERVICES = (b"CONNECT accounts.google.com:443 ", b"POST http://update.googleapis.com/service/update2/")
 
 
 @dataclass
