@@ -35,6 +35,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 
 import pyoxigraph as ox
@@ -261,7 +262,19 @@ def names_nothing(ranges: Sequence[MediaRange]) -> bool:
 
 def negotiate(accept: str | None, offered: Sequence[Format], *, default: Format | None = None) -> Format | None:
     """The offered format the client prefers, or ``None`` if it accepts none of them (answer 406); ``default`` (if
-    offered) for a client that names no media type (:func:`names_nothing`)."""
+    offered) for a client that names no media type (:func:`names_nothing`).
+
+    Clients send a few ``Accept`` headers over and over: the choice for a short one is remembered (a bounded number
+    of them: a long or ever-new header costs its own parse, never memory)."""
+    if accept is not None and len(accept) > CACHED_ACCEPT:
+        return _negotiate(accept, tuple(offered), default)
+    return _remembered(accept, tuple(offered), default)
+
+
+CACHED_ACCEPT = 256  # characters of an Accept header whose negotiation is remembered
+
+
+def _negotiate(accept: str | None, offered: tuple[Format, ...], default: Format | None) -> Format | None:
     ranges = parse_accept(accept)
     if default is not None and default in offered and names_nothing(ranges):
         return default
@@ -272,6 +285,9 @@ def negotiate(accept: str | None, offered: Sequence[Format], *, default: Format 
         if scored[0] > 0 and (best is None or scored > best_score):
             best, best_score = fmt, scored
     return best
+
+
+_remembered = functools.lru_cache(maxsize=512)(_negotiate)
 
 
 def by_name(name: str, offered: Sequence[Format]) -> Format | None:

@@ -42,6 +42,12 @@ CREATE INDEX IF NOT EXISTS balance_updated ON balance (updated);
 """
 LOCK_WAIT = 5.0  # seconds a query may wait for the shared state before the server gives up on it (500)
 LOCK_STEP = 0.002  # seconds between looks at a lock another worker holds
+SWEEP = 1.0  # seconds between two clean-ups of the rows that count no more
+# one look at a client's share: its queries running, and the first of its queries waiting (expired rows skipped)
+LOOK = (
+    "SELECT (SELECT COUNT(*) FROM running WHERE client = ? AND expires >= ?), "
+    "(SELECT MIN(id) FROM waiting WHERE client = ? AND expires >= ?)"
+)
 WAIT_STEP = 0.001  # seconds between two looks, by a waiting query, for a change made by another worker
 
 
@@ -72,6 +78,7 @@ class Admission:
         self._ended = threading.Condition()
         self._sleep = sleep or self._ended.wait
         self._waiting_here = 0
+        self._next_sweep = -math.inf
         self._ended_here = 0  # queries of this process that ended or stopped waiting (guarded by ``_ended``)
         self._db: sqlite3.Connection | None = None
         self._pid: int | None = None
@@ -137,9 +144,8 @@ class Admission:
             seen = (ended, int(db.execute("PRAGMA data_version").fetchone()[0]))  # taken before the state is read
             self._begin(db)
             try:
-                db.execute("DELETE FROM running WHERE expires < ?", (now,))
-                db.execute("DELETE FROM waiting WHERE expires < ?", (now,))
-                balance = self._balance(db, client, now)
+                self._sweep(db, now)
+                balance = self._balance(db, client, now) if self.budget else 0.0
                 if self.budget and balance <= 0:
                     wait = max(1, math.ceil(-balance / self.rate + 1))
                     raise Refused(
@@ -148,8 +154,7 @@ class Admission:
                         f"you can send more in {wait} s.",
                         retry_after=wait,
                     )
-                (count,) = db.execute("SELECT COUNT(*) FROM running WHERE client = ?", (client,)).fetchone()
-                (first,) = db.execute("SELECT MIN(id) FROM waiting WHERE client = ?", (client,)).fetchone()
+                count, first = db.execute(LOOK, (client, now, client, now)).fetchone()
                 if count < self.per_client and (first is None or first == place):  # its turn, in arrival order
                     if place is not None:
                         db.execute("DELETE FROM waiting WHERE id = ?", (place,))
@@ -186,7 +191,9 @@ class Admission:
 
     def _queue(self, db: sqlite3.Connection, client: str, running: int, now: float) -> int:
         """Put a query of ``client`` in the queue (its place), or refuse it if the queue is full."""
-        (queued,) = db.execute("SELECT COUNT(*) FROM waiting WHERE client = ?", (client,)).fetchone()
+        (queued,) = db.execute(
+            "SELECT COUNT(*) FROM waiting WHERE client = ? AND expires >= ?", (client, now)
+        ).fetchone()
         if self._waiting_here >= self.slots and queued < self.queue and self.wait > 0:
             raise Refused(
                 503,
@@ -240,15 +247,22 @@ class Admission:
                 if self.budget:
                     balance = self._balance(db, client, now) - seconds
                     db.execute("INSERT OR REPLACE INTO balance VALUES (?, ?, ?)", (client, balance, now))
-                    # a client whose balance has grown back to the full budget needs no row
-                    db.execute(
-                        "DELETE FROM balance WHERE seconds + (? - updated) * ? >= ?", (now, self.rate, self.budget)
-                    )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
         self._one_ended()
+
+    def _sweep(self, db: sqlite3.Connection, now: float) -> None:
+        """Now and then (every :data:`SWEEP` seconds, in this process's transaction): rows that count no more go.
+        The looks in between skip expired rows themselves, so a row a dead worker left never counts."""
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + SWEEP
+        db.execute("DELETE FROM running WHERE expires < ?", (now,))
+        db.execute("DELETE FROM waiting WHERE expires < ?", (now,))
+        if self.budget:  # a client whose balance has grown back to the full budget needs no row
+            db.execute("DELETE FROM balance WHERE seconds + (? - updated) * ? >= ?", (now, self.rate, self.budget))
 
     @property
     def rate(self) -> float:
