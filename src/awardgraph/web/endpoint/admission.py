@@ -5,8 +5,9 @@ server's workers.
 A client's burst is served, not refused: past its ``per_client`` running queries, up to ``queue`` more wait, in
 the order they arrived, for one of its own to end, each at most ``wait`` seconds. A waiting request holds a
 server thread, so one worker lets at most ``slots`` requests wait at once (of every client): the rest of its
-threads stay free for other clients' queries and pages. A query that would wait past these bounds, or waited
-``wait`` seconds, is refused with a 429 and a ``Retry-After``.
+threads stay free for other clients' queries and pages. A query that would wait past the client's ``queue``, or
+waited ``wait`` seconds, is refused with a 429; one that finds the worker's ``slots`` taken, with a 503 (the server
+is busy, whoever's queries wait); both with a ``Retry-After``.
 
 The budget is a token bucket: a client starts with ``budget`` seconds, spends the wall-clock seconds its queries
 take (charged when each ends), and earns ``budget / 60`` seconds back every second, up to ``budget``. A client
