@@ -56,6 +56,9 @@ def create_app(settings: Settings, *, runtime: Path | None = None) -> Flask:
     from awardgraph.web.pages.reader_pages import register as register_reader_pages
 
     app = Flask(__name__)
+    # werkzeug answers a path with doubled slashes with a 308 to the merged path, built from the request's Host:
+    # nothing here is built from Host, so such a path is simply not found
+    app.url_map.merge_slashes = False
     app.config.update(DEBUG=False, TESTING=False, PROPAGATE_EXCEPTIONS=False, JSON_SORT_KEYS=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions[site.SETTINGS] = settings
