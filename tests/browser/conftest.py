@@ -6,8 +6,9 @@ Chromium is told to send everything through a proxy that is a listener of the te
 bypass proxies): a request to any other host reaches the trap, which records it and closes the connection.
 Chromium's own DevTools network events are recorded too, so a page that tried to reach another host fails its
 test either way. Chromium itself (not the pages) still calls Google's account service at start, and now and then
-its updater, whatever the flags (Debian's build, headless): those connections, to :data:`BROWSER_SERVICES` only, are not the site's doing and are
-left out of the trap's check; the DevTools events, which see every request a page makes, have no such exception.
+its updater, whatever the flags (Debian's build, headless): those connections, to :data:`BROWSER_SERVICES` only,
+are not the site's doing and are left out of the trap's check; the DevTools events, which see every request a page
+makes, have no such exception.
 """
 
 from __future__ import annotations
