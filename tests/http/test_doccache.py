@@ -121,6 +121,26 @@ def test_memory_stays_within_its_bound() -> None:
     assert fake.calls == calls + 1
 
 
+def test_keys_count_and_huge_keys_are_not_kept() -> None:
+    """What a key holds counts toward the bound (unique query strings with large headers once added 60-139 MiB that
+    no bound saw), and a request with a key over MAX_KEY is answered by the app and not kept at all."""
+    fake = FakeApp(size=100)
+    cache = DocumentCache(fake, lambda: fake.build, max_bytes=40_000)
+    client = Client(cache)
+    accept = "text/turtle;q=0.9, " + ", ".join(f"application/x-{n};q=0.1" for n in range(100))  # 2.6 KB
+    for n in range(200):
+        assert client.get(f"/doc/x?n={n}", headers={"Accept": accept}).status_code == 200
+        assert cache.size <= 40_000
+        held = sum(e.size + sum(map(len, k)) for k, e in cache._entries.items())
+        assert held == cache.size  # the bound sees the keys
+    assert len(cache) < 40_000 // len(accept)
+    huge = {"Accept": "text/turtle, " + "x/y;q=0.1, " * 2000}  # 22 KB
+    before, size = fake.calls, cache.size
+    client.get("/doc/x/huge", headers=huge)
+    client.get("/doc/x/huge", headers=huge)
+    assert fake.calls == before + 2 and cache.size == size  # answered twice by the app, nothing kept
+
+
 def test_a_new_build_starts_afresh_and_other_answers_pass_through() -> None:
     fake = FakeApp()
     cache = DocumentCache(fake, lambda: fake.build)

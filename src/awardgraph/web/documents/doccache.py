@@ -12,7 +12,9 @@ middleware sits in front of the Flask app for ``GET``/``HEAD`` of those paths:
   same headers;
 - a hit is answered from memory: ``304`` when ``If-None-Match`` (weak comparison) or ``If-Modified-Since`` says the
   client's copy is current, else the body, gzipped when the client accepts it (``Vary: Accept-Encoding``);
-- memory is bounded: least recently used entries go past ``max_bytes``; a new build empties the cache.
+- memory is bounded by what is really held, keys included: least recently used entries go past ``max_bytes``, and
+  a request whose key is over :data:`MAX_KEY` bytes (a long query string, a huge ``Accept``) is answered by the app
+  and not kept; a new build empties the cache.
 
 Anything else (other methods and paths, a request with a body, errors, answers without the build's ETag) passes
 through to the app untouched, so every defence and error page stays the app's.
@@ -36,6 +38,7 @@ WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 CACHED_PATHS = ("/doc/", "/graph/", "/list/")
 MAX_BYTES = 64 * 1024 * 1024  # per server worker
+MAX_KEY = 4096  # characters of path, query string, Accept and Accept-Language a kept answer's key may have
 GZIP_FROM = 1024  # bytes: smaller bodies are sent as they are
 GZIP_LEVEL = 6
 _DROPPED_FROM_304 = {"content-type", "content-length", "content-encoding"}
@@ -85,6 +88,8 @@ class DocumentCache:
             environ.get("HTTP_ACCEPT", ""),
             environ.get("HTTP_ACCEPT_LANGUAGE", ""),
         )
+        if sum(map(len, key)) > MAX_KEY:  # kept, it would cost more than most documents: the app answers it
+            return self.app(environ, start_response)
         entry = self._get(build, key)
         if entry is None:
             # a HEAD is answered as the GET would be: the app makes the GET's answer, which is kept, and its headers
@@ -97,7 +102,7 @@ class DocumentCache:
 
     @property
     def size(self) -> int:
-        """Bytes held now (bodies, compressed bodies, headers)."""
+        """Bytes held now (keys, bodies, compressed bodies, headers)."""
         return self._bytes
 
     def __len__(self) -> int:
@@ -146,12 +151,17 @@ class DocumentCache:
                 return
             old = self._entries.pop(key, None)
             if old is not None:
-                self._bytes -= old.size
+                self._bytes -= _held(key, old)
             self._entries[key] = entry
-            self._bytes += entry.size
+            self._bytes += _held(key, entry)
             while self._bytes > self.max_bytes and self._entries:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= dropped.size
+                dropped_key, dropped = self._entries.popitem(last=False)
+                self._bytes -= _held(dropped_key, dropped)
+
+
+def _held(key: tuple[str, ...], entry: Entry) -> int:
+    """The bytes an entry holds: its answer and its key."""
+    return entry.size + sum(map(len, key))
 
 
 def _has_body(environ: Environ) -> bool:
