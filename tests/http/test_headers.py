@@ -123,3 +123,9 @@ def test_errors_carry_cors_and_vary(client: FlaskClient) -> None:
         assert (
             r.status_code == 404 and r.headers["Access-Control-Allow-Origin"] == "*" and "Accept" in r.headers["Vary"]
         )
+    for path in ("/id/person/nobody", "/doc/person/nobody", "/list/nothing", "/nowhere"):
+        page = client.get(path, headers={"Accept": "text/html", "Accept-Language": "pl"})
+        vary = {v.strip() for v in page.headers["Vary"].split(",")}
+        assert page.status_code == 404 and {"Accept", "Accept-Language"} <= vary, (path, vary)  # a page in Polish
+        text = client.get(path, headers={"Accept": "text/plain", "Accept-Language": "pl"})
+        assert "Accept-Language" not in text.headers["Vary"], path  # the plain-text error is the same in any language

@@ -83,6 +83,8 @@ def error_response(problem: Problem) -> Response:
     response = Response(body, status=problem.status, content_type=fmt.content_type)
     response.headers.update(problem.headers)
     response.vary.add("Accept")
+    if fmt is conneg.HTML:  # the page is in the reader's language
+        response.vary.add("Accept-Language")
     return response
 
 
