@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
+from tests.integration.serving import serving
 
 from awardgraph.config import DEFAULT_BASE_IRI, Settings
 from awardgraph.graph.build import build
@@ -37,40 +34,14 @@ RDFLIB_FORMATS = {"text/turtle": "turtle", "application/rdf+xml": "xml", "applic
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The repository's own data, built and served by ``awardgraph serve`` on 127.0.0.1."""
     root = tmp_path_factory.mktemp("harvested")
-    build(Settings(store=root / "store", contact_email="redakcja@example.org"))
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDGRAPH_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
-    command = [sys.executable, "-m", "awardgraph", "serve", "--store", str(root / "store")]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
-    with (root / "serve.log").open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError((root / "serve.log").read_text(errors="replace"))
-            time.sleep(0.2)
-        yield url
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+    settings = Settings(store=root / "store", contact_email="redakcja@example.org")
+    build(settings)
+    with serving(settings, root / "serve.log") as served:
+        yield served.url
 
 
 @pytest.fixture(scope="module")

@@ -6,95 +6,22 @@ Each family of behaviour is checked once over the wire; the details are in the t
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 from backends import Backend
 from httphelp import BASE, BROWSER_ACCEPT, parse, same_graph
 from rdflib import Graph, URIRef
-
-SRC = Path(__file__).resolve().parents[2] / "src"
+from tests.integration.serving import serving
 
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _where(backend: Backend, env: dict[str, str]) -> list[str]:
-    """The flags (and variables) that point ``awardgraph serve`` at the backend's data."""
-    settings = backend.settings
-    if not backend.remote:
-        return ["--store", str(settings.store)]
-    env["AWARDGRAPH_DEFAULT_GRAPH"] = settings.default_graph
-    flags = ["--endpoint", str(settings.endpoint)]
-    if settings.auth_user:
-        env["AG_TEST_PASSWORD"] = str(settings.auth_password)
-        flags += ["--auth-user", settings.auth_user, "--auth-password-env", "AG_TEST_PASSWORD"]
-    return flags
-
-
 @pytest.fixture(scope="module")
 def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
-    env = {k: v for k, v in env.items() if not k.startswith("AWARDGRAPH_")}
-    where = _where(backend, env)
-    log = tmp_path_factory.mktemp("server") / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "awardgraph",
-                "serve",
-                *where,
-                "--base-iri",
-                BASE,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                "2",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the server did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            code = process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-            raise
-    assert code == 0, log.read_text(errors="replace")
+    with serving(backend.settings, tmp_path_factory.mktemp("server") / "serve.log") as served:
+        yield served.url
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""A real ``awardgraph serve`` (gunicorn) in a subprocess on 127.0.0.1, over a build (``--store``) or a remote store
+"""A real ``awardgraph serve`` (granian) in a subprocess on 127.0.0.1, over a build (``--store``) or a remote store
 (``--endpoint``, its credentials passed through the environment), spoken to with raw HTTP requests: the method,
 headers and body exactly as a test writes them (no client adds a ``Content-Type`` or an ``Accept`` of its own).
 
@@ -99,6 +99,17 @@ class Served:
             connection.close()
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server this test started, by its PID: SIGTERM, and SIGKILL if it has not ended within 30 s."""
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 def serve_command(settings: Settings, **variables: str) -> tuple[list[str], dict[str, str]]:
     """The command line and environment of ``awardgraph serve`` over ``settings``' data on a free port."""
     env = clean_env(**variables)
@@ -124,13 +135,7 @@ def refused(settings: Settings, log: Path, *, seconds: float = 60.0, **variables
             except OSError:
                 time.sleep(0.2)
     finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait()
+        stop(process)
     return int(process.returncode), log.read_text(errors="replace")
 
 
@@ -157,11 +162,5 @@ def serving(settings: Settings, log: Path, *, healthy: bool = True, **variables:
             time.sleep(0.2)
         yield served
     finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait()
+        stop(process)
     assert process.returncode == 0, log.read_text(errors="replace")
